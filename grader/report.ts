@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { EXERCISE_IDS } from "../exercises/types.ts";
+
+/** The outcome of one case, host-side. Student failure is data, never an exception. */
+export type CaseOutcome =
+  | { kind: "passed"; variant?: string }
+  | { kind: "wrong"; reason: string }
+  | { kind: "error"; message: string }
+  | { kind: "timeout"; limitMs: number }
+  | { kind: "memory_limit"; limitMb: number };
+
+export const caseOutcomeKind = z.enum(["passed", "wrong", "error", "timeout", "memory_limit"]);
+export const exerciseStatus = z.enum(["passed", "partial", "failed", "missing", "compile_error"]);
+export type ExerciseStatus = z.infer<typeof exerciseStatus>;
+
+export const caseReport = z.object({
+  name: z.string(),
+  visible: z.boolean(),
+  outcome: caseOutcomeKind,
+  /** Human-readable: why it was wrong, the error, the limit hit; for passed, which variant matched. */
+  message: z.string(),
+  /** pool_backward: which accepted answer matched ("assign" or "accumulate"). */
+  variant: z.string().optional(),
+  /** Visible cases only: the worksheet's printout for the student's answer and for the expected one. */
+  printout: z.object({ got: z.string(), expected: z.string() }).optional(),
+  /** Staff only (the service strips it for students: it can leak a hidden case's size). */
+  durationMs: z.number().optional(),
+});
+export type CaseReport = z.infer<typeof caseReport>;
+
+export const exerciseReport = z.object({
+  id: z.enum(EXERCISE_IDS),
+  title: z.string(),
+  score: z.number(),
+  maxScore: z.number(),
+  status: exerciseStatus,
+  /** Set when the exercise as a whole failed: missing export, compile error, module error. */
+  message: z.string().optional(),
+  cases: z.array(caseReport),
+});
+export type ExerciseReport = z.infer<typeof exerciseReport>;
+
+export const diagnostic = z.object({
+  line: z.number().int(),
+  column: z.number().int(),
+  severity: z.enum(["error", "warning"]),
+  message: z.string(),
+});
+export type Diagnostic = z.infer<typeof diagnostic>;
+
+export const report = z.object({
+  score: z.number(),
+  maxScore: z.number(),
+  exercises: z.array(exerciseReport),
+  diagnostics: z.array(diagnostic),
+  timings: z.object({
+    totalMs: z.number(),
+    compileMs: z.number(),
+    typecheckMs: z.number(),
+    dispatchMs: z.number(),
+    isolateMs: z.number(),
+    runMs: z.number(),
+    compareMs: z.number(),
+  }),
+});
+export type Report = z.infer<typeof report>;
