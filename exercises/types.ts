@@ -62,6 +62,11 @@ export interface Exercise {
   readonly cases: readonly CaseRecipe[];
   readonly tolerance: { readonly atol: number; readonly rtol: number };
   readonly caseTimeLimitMs: number;
+  /**
+   * Other exercises whose functions this one's snippets call by name (conv_forward calls zero_pad and
+   * convolve_window); starterModule/solutionModule include them when asked for this exercise alone.
+   */
+  readonly uses?: readonly ExerciseId[];
   /** Expected answers from the reference for these arguments; the first is canonical. */
   expected(args: readonly Value[]): readonly ExpectedVariant[];
   select(output: Value): GradedSelection;
