@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { afterAll, describe, expect, it } from "vitest";
+import { hashSecret } from "../../server/auth.ts";
+import { openStorage } from "../../server/service.ts";
+import { UsageError } from "../usage.ts";
+import { command } from "./keys.ts";
+
+const dataDir = mkdtempSync(join(tmpdir(), "autograde-keys-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function run(...args: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (c: Buffer) => (out += c.toString()));
+  stderr.on("data", (c: Buffer) => (err += c.toString()));
+  const code = await command.run(args, { stdout, stderr, isTTY: false, env: { AUTOGRADE_DATA_DIR: dataDir } });
+  return { code, out, err };
+}
+
+describe("autograde keys", () => {
+  it("creates a key whose secret is printed once and stored only as a hash, lists and revokes it", async () => {
+    const created = await run("create", "--role", "student", "--name", "alice");
+    expect(created.code).toBe(0);
+    const secret = created.out.trim();
+    expect(secret).toMatch(/^ag_[A-Za-z0-9_-]{32}$/);
+    const storage = openStorage({ dataDir });
+    expect(await storage.findApiKeyByHash(hashSecret(secret))).toMatchObject({ role: "student", name: "alice" });
+    await storage.close();
+
+    const listed = await run("list", "--format", "json");
+    expect(JSON.parse(listed.out)).toMatchObject([{ role: "student", name: "alice", revokedAt: null }]);
+    expect(listed.out).not.toContain(secret);
+
+    expect((await run("revoke", "alice")).out).toMatch(/revoked 1 key/);
+    expect((await run("revoke", "alice")).code).toBe(1);
+  });
+
+  it.each([
+    [["create", "--role", "admin", "--name", "x"], /--role must be staff or student/],
+    [["create", "--role", "staff", "--name", "has space"], /--name: use 1-64/],
+    [["drop"], /unknown subcommand "drop"/],
+    [["revoke"], /name the key/],
+    [["list", "--verbose"], /unknown flag --verbose/],
+  ])("keys %j is a usage error", async (args, message) => {
+    await expect(run(...args)).rejects.toThrow(UsageError);
+    await expect(run(...args)).rejects.toThrow(message);
+  });
+});

@@ -1,0 +1,31 @@
+import { availableParallelism } from "node:os";
+import { z } from "zod";
+
+/**
+ * The grader's one config schema. The service embeds it in its own config, the CLI parses it once
+ * with defaults; both pass the parsed value down. Every limit carries its unit in its name.
+ */
+export const graderConfigSchema = z.object({
+  /** Worker processes; under contention isolated-vm's timeout behaves like wall time, so stay near the core count. */
+  poolSize: z.number().int().min(1).max(64).default(Math.max(1, Math.min(availableParallelism(), 8))),
+  sandboxMemoryMb: z.number().int().min(8).max(4096).default(128),
+  /** Per-case limit when an exercise sets none of its own. */
+  sandboxTimeoutMs: z.number().int().min(10).max(600_000).default(2000),
+  exerciseDeadlineMs: z.number().int().min(100).max(3_600_000).default(30_000),
+  submissionDeadlineMs: z.number().int().min(100).max(3_600_000).default(120_000),
+  maxSourceBytes: z.number().int().min(1).max(16 * 1024 * 1024).default(262_144),
+  maxOutputElements: z.number().int().min(1).max(100_000_000).default(4_000_000),
+  /** TypeScript checker warnings cost a few hundred ms the first time (see grader/typecheck.ts). */
+  typecheck: z.boolean().default(true),
+});
+
+export type GraderConfig = z.infer<typeof graderConfigSchema>;
+
+export function parseGraderConfig(input: unknown = {}): GraderConfig {
+  const parsed = graderConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new Error(`invalid grader config: ${problems.join("; ")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,159 @@
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { describe, expect, it } from "vitest";
+import { report as reportSchema, type Report } from "../report.ts";
+import { formatters, REPORT_FORMATS } from "./index.ts";
+import { toGradescope } from "./gradescope.ts";
+import { escapeXml } from "./junit.ts";
+
+const nasty = `threw: <script>"a" & 'b'</script>\u0000\u0007 ]]> end`;
+
+const sample: Report = {
+  score: 16,
+  maxScore: 35,
+  exercises: [
+    {
+      id: "zero_pad",
+      title: "Zero padding",
+      score: 6,
+      maxScore: 10,
+      status: "partial",
+      cases: [
+        { name: "worksheet x=[4,3,3,2] pad=2", visible: true, outcome: "passed", message: "passed", printout: { got: "x_pad.shape = (4, 7, 7, 2)", expected: "x_pad.shape = (4, 7, 7, 2)" }, durationMs: 1.5 },
+        { name: "x=[1,5,3,1] pad=1", visible: false, outcome: "wrong", message: "expected shape (1, 7, 5, 1), got (1, 5, 3, 1)", durationMs: 0.4 },
+        { name: "worksheet-like x=[2,3,3,2] pad=1", visible: true, outcome: "wrong", message: "expected shape (2, 5, 5, 2), got (2, 3, 3, 2)", printout: { got: "x_pad.shape = (2, 3, 3, 2)", expected: "x_pad.shape = (2, 5, 5, 2)\nx_pad[1,1] = [0. 0.]" } },
+        { name: "x=[2,2,2,2] pad=0", visible: false, outcome: "passed", message: "passed" },
+        { name: "x=[3,4,4,1] pad=3", visible: false, outcome: "passed", message: "passed" },
+      ],
+    },
+    {
+      id: "pool_backward",
+      title: "Pooling backward",
+      score: 10,
+      maxScore: 15,
+      status: "partial",
+      cases: [
+        { name: "worksheet mode=max", visible: true, outcome: "passed", message: "passed: matches the accumulate answer", variant: "accumulate" },
+        { name: "x=[1,4,4,1] f=2 s=1 mode=average", visible: false, outcome: "passed", message: "passed: matches the assign answer", variant: "assign" },
+        { name: "big <&> case", visible: false, outcome: "timeout", message: "did not finish within the 2000 ms time limit" },
+      ],
+    },
+    {
+      id: "distribute_value",
+      title: "Distribute value",
+      score: 0,
+      maxScore: 10,
+      status: "failed",
+      message: "the module failed to load: boom",
+      cases: [
+        { name: "dz=2 shape=[2,2]", visible: true, outcome: "error", message: nasty },
+        { name: "dz=-1 shape=[3,1]", visible: false, outcome: "memory_limit", message: "exceeded the 128 MB memory limit" },
+      ],
+    },
+  ],
+  diagnostics: [{ line: 3, column: 9, severity: "warning", message: "Type 'number' is not assignable to type 'string'." }],
+  timings: { totalMs: 1234, compileMs: 3, typecheckMs: 20, dispatchMs: 1, isolateMs: 2, runMs: 900, compareMs: 5 },
+};
+
+describe("report fixture", () => {
+  it("satisfies the report schema", () => {
+    expect(reportSchema.parse(sample)).toEqual(sample);
+  });
+});
+
+describe("json", () => {
+  it("round-trips to the same report", () => {
+    expect(reportSchema.parse(JSON.parse(formatters.json(sample)))).toEqual(sample);
+  });
+});
+
+describe("junit", () => {
+  const xml = formatters.junit(sample);
+  const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => ["testsuite", "testcase", "property"].includes(name) }).parse(xml);
+  const suites = parsed.testsuites.testsuite as { name: string; tests: string; failures: string; errors: string; testcase: Record<string, unknown>[] }[];
+
+  it("is well-formed XML despite control characters and markup in messages", () => {
+    expect(XMLValidator.validate(xml)).toBe(true);
+  });
+  it("has one testcase per case with classname = exercise id", () => {
+    const rows = suites.flatMap((s) => s.testcase.map((c) => [c.classname, c.name]));
+    const expected = sample.exercises.flatMap((e) => e.cases.map((c) => [e.id, c.name]));
+    expect(rows).toEqual(expected);
+  });
+  it("counts failures (wrong) and errors (error, timeout, memory) per suite and overall", () => {
+    expect(suites.map((s) => [s.name, s.tests, s.failures, s.errors])).toEqual([
+      ["zero_pad", "5", "2", "0"],
+      ["pool_backward", "3", "0", "1"],
+      ["distribute_value", "2", "0", "2"],
+    ]);
+    expect([parsed.testsuites.tests, parsed.testsuites.failures, parsed.testsuites.errors]).toEqual(["10", "2", "3"]);
+  });
+  it("carries the message on failures and errors, unescaped back to the original text", () => {
+    const wrong = suites[0]?.testcase[1] as { failure: { message: string; type: string } };
+    expect(wrong.failure.message).toBe("expected shape (1, 7, 5, 1), got (1, 5, 3, 1)");
+    const errored = suites[2]?.testcase[0] as { error: { message: string; type: string } };
+    expect(errored.error.type).toBe("error");
+    expect(errored.error.message).toBe(nasty.replace(/[\u0000\u0007]/g, "\uFFFD"));
+    const timedOut = suites[1]?.testcase[2] as { name: string; error: { type: string } };
+    expect([timedOut.name, timedOut.error.type]).toEqual(["big <&> case", "timeout"]);
+  });
+  it.each([
+    ["&", "&amp;"],
+    ["<a>", "&lt;a&gt;"],
+    [`"'`, "&quot;&apos;"],
+    ["\u0001", "\uFFFD"],
+    ["\uD83D\uDE00", "\uD83D\uDE00"],
+    ["\uD83D", "\uFFFD"],
+  ])("escapeXml(%j) = %j", (input, output) => expect(escapeXml(input)).toBe(output));
+});
+
+describe("gradescope", () => {
+  const results = JSON.parse(formatters.gradescope(sample)) as ReturnType<typeof toGradescope>;
+
+  it("has the documented top-level shape and the report's score", () => {
+    expect(Object.keys(results).sort()).toEqual(["output", "score", "tests", "visibility"]);
+    expect(results.score).toBe(sample.score);
+    expect(results.output).toContain("zero_pad: 6/10 (partial)");
+    expect(results.output).toContain("line 3, column 9: warning");
+  });
+  it("has one test per case, hidden cases visible only after publishing", () => {
+    expect(results.tests.map((t) => [t.name, t.visibility])).toEqual(
+      sample.exercises.flatMap((e) => e.cases.map((c) => [`${e.id}: ${c.name}`, c.visible ? "visible" : "after_published"])),
+    );
+  });
+  it("splits each exercise's points equally so passed tests add up to the score", () => {
+    const byExercise = (id: string) => results.tests.filter((t) => t.tags.includes(id));
+    for (const e of sample.exercises) {
+      const tests = byExercise(e.id);
+      expect(tests.reduce((s, t) => s + t.max_score, 0)).toBeCloseTo(e.maxScore, 3);
+      expect(tests.reduce((s, t) => s + t.score, 0)).toBeCloseTo(e.score, 3);
+      expect(tests.map((t) => t.status)).toEqual(e.cases.map((c) => (c.outcome === "passed" ? "passed" : "failed")));
+    }
+  });
+  it("puts the printout of visible cases in their output", () => {
+    expect(results.tests[0]?.output).toContain("yours:    x_pad.shape = (4, 7, 7, 2)");
+  });
+});
+
+describe("text", () => {
+  const text = formatters.text(sample);
+  it("has a line per exercise with score and status", () => {
+    expect(text).toContain("zero_pad (Zero padding): 6/10 partial");
+    expect(text).toContain("pool_backward (Pooling backward): 10/15 partial");
+  });
+  it("marks hidden cases and shows reasons, printouts, variants and diagnostics", () => {
+    expect(text).toMatch(/FAIL\s+x=\[1,5,3,1\] pad=1 \(hidden\)\n\s+expected shape \(1, 7, 5, 1\), got \(1, 5, 3, 1\)/);
+    expect(text).toMatch(/PASS\s+worksheet x=\[4,3,3,2\] pad=2\n\s+printout: x_pad.shape = \(4, 7, 7, 2\)\n/);
+    expect(text).toMatch(/yours:    x_pad.shape = \(2, 3, 3, 2\)\n {10}expected: x_pad.shape = \(2, 5, 5, 2\)\n {20}x_pad\[1,1\] = \[0. 0.\]\n/);
+    expect(text).toContain("PASS    worksheet mode=max [matches accumulate]");
+    expect(text).toContain("3:9 warning: Type 'number'");
+    expect(text.trimEnd().endsWith("score: 16/35")).toBe(true);
+  });
+});
+
+describe("every format", () => {
+  it.each(REPORT_FORMATS)("%s ends with a newline and is not empty", (format) => {
+    const out = formatters[format](sample);
+    expect(out.length).toBeGreaterThan(100);
+    expect(out.endsWith("\n")).toBe(true);
+  });
+});

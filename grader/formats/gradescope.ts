@@ -1,0 +1,57 @@
+import type { CaseReport, ExerciseReport, Report } from "../report.ts";
+
+/** Gradescope autograder results.json (gradescope-autograders.readthedocs.io, "Autograder Specifications"). */
+export interface GradescopeResults {
+  score: number;
+  output: string;
+  visibility: "visible";
+  tests: GradescopeTest[];
+}
+
+export interface GradescopeTest {
+  name: string;
+  score: number;
+  max_score: number;
+  status: "passed" | "failed";
+  output: string;
+  /** Hidden cases are revealed only once grades are published, like autograde's own hidden cases. */
+  visibility: "visible" | "after_published";
+  tags: string[];
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+function caseOutput(c: CaseReport): string {
+  return c.printout ? `${c.message}\nyours:    ${c.printout.got}\nexpected: ${c.printout.expected}` : c.message;
+}
+
+function testsFor(e: ExerciseReport): GradescopeTest[] {
+  // Each case carries an equal share so the tests add up to the exercise's score.
+  const share = e.cases.length === 0 ? 0 : e.maxScore / e.cases.length;
+  return e.cases.map((c) => ({
+    name: `${e.id}: ${c.name}`,
+    score: c.outcome === "passed" ? round(share) : 0,
+    max_score: round(share),
+    status: c.outcome === "passed" ? "passed" : "failed",
+    output: e.message && c.outcome !== "passed" ? `${e.status}: ${caseOutput(c)}` : caseOutput(c),
+    visibility: c.visible ? "visible" : "after_published",
+    tags: [e.id],
+  }));
+}
+
+export function toGradescope(report: Report): GradescopeResults {
+  const summary = report.exercises.map((e) => `${e.id}: ${e.score}/${e.maxScore} (${e.status})`);
+  const warnings = report.diagnostics.map((d) => `line ${d.line}, column ${d.column}: ${d.severity}: ${d.message}`);
+  return {
+    score: report.score,
+    output: [...summary, ...(warnings.length > 0 ? ["", "Type check:", ...warnings] : [])].join("\n"),
+    visibility: "visible",
+    tests: report.exercises.flatMap(testsFor),
+  };
+}
+
+export function formatGradescope(report: Report): string {
+  return `${JSON.stringify(toGradescope(report), null, 2)}\n`;
+}

@@ -1,0 +1,58 @@
+import type { CaseReport, Report } from "../report.ts";
+
+// XML 1.0 forbids these code points even when escaped; a student's thrown message may contain them.
+// eslint-disable-next-line no-control-regex
+const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function escapeXml(text: string): string {
+  return text
+    .replace(INVALID_XML, "\uFFFD")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
+}
+
+function seconds(ms: number | undefined): string {
+  return ((ms ?? 0) / 1000).toFixed(3);
+}
+
+function caseBody(c: CaseReport): string {
+  const details = c.printout ? `${c.message}\nyours: ${c.printout.got}\nexpected: ${c.printout.expected}` : c.message;
+  switch (c.outcome) {
+    case "passed":
+      return c.printout || c.variant ? `<system-out>${escapeXml(details)}</system-out>` : "";
+    case "wrong":
+      return `<failure message="${escapeXml(c.message)}" type="wrong">${escapeXml(details)}</failure>`;
+    default:
+      return `<error message="${escapeXml(c.message)}" type="${c.outcome}">${escapeXml(details)}</error>`;
+  }
+}
+
+/** One <testsuite> per exercise and one <testcase> per case, classname = exercise id. */
+export function formatJunit(report: Report): string {
+  const count = (cases: readonly CaseReport[], pred: (c: CaseReport) => boolean) => cases.filter(pred).length;
+  const all = report.exercises.flatMap((e) => e.cases);
+  const isFailure = (c: CaseReport) => c.outcome === "wrong";
+  const isError = (c: CaseReport) => c.outcome !== "wrong" && c.outcome !== "passed";
+  const lines = [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<testsuites name="autograde" tests="${all.length}" failures="${count(all, isFailure)}" errors="${count(all, isError)}" time="${seconds(report.timings.totalMs)}">`,
+  ];
+  for (const e of report.exercises) {
+    const time = e.cases.reduce((t, c) => t + (c.durationMs ?? 0), 0);
+    lines.push(
+      `  <testsuite name="${escapeXml(e.id)}" tests="${e.cases.length}" failures="${count(e.cases, isFailure)}" errors="${count(e.cases, isError)}" skipped="0" time="${seconds(time)}">`,
+      `    <properties><property name="score" value="${e.score}"/><property name="maxScore" value="${e.maxScore}"/><property name="status" value="${e.status}"/></properties>`,
+    );
+    for (const c of e.cases) {
+      const open = `    <testcase name="${escapeXml(c.name)}" classname="${escapeXml(e.id)}" time="${seconds(c.durationMs)}"`;
+      const body = caseBody(c);
+      lines.push(body ? `${open}>${body}</testcase>` : `${open}/>`);
+    }
+    lines.push("  </testsuite>");
+  }
+  lines.push("</testsuites>");
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,49 @@
+import type { CaseReport, Report } from "../report.ts";
+
+const MARKS: Record<CaseReport["outcome"], string> = {
+  passed: "PASS",
+  wrong: "FAIL",
+  error: "ERROR",
+  timeout: "TIMEOUT",
+  memory_limit: "MEMORY",
+};
+
+const PAD = " ".repeat(10);
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split("\n")
+    .map((line, i) => (i === 0 ? line : prefix + line))
+    .join("\n");
+}
+
+function formatPoints(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(2);
+}
+
+/** A terminal-friendly summary; visible cases show the worksheet's printout beside the expected one. */
+export function formatText(report: Report): string {
+  const lines: string[] = [];
+  for (const exercise of report.exercises) {
+    lines.push(`${exercise.id} (${exercise.title}): ${formatPoints(exercise.score)}/${exercise.maxScore} ${exercise.status}`);
+    if (exercise.message) lines.push(`  ${exercise.message}`);
+    for (const c of exercise.cases) {
+      const label = c.visible ? c.name : `${c.name} (hidden)`;
+      const matched = c.outcome === "passed" && c.variant ? ` [matches ${c.variant}]` : "";
+      lines.push(`  ${MARKS[c.outcome].padEnd(7)} ${label}${matched}`);
+      if (c.outcome !== "passed") lines.push(`${PAD}${indent(c.message, PAD)}`);
+      if (c.printout && c.printout.got === c.printout.expected) {
+        lines.push(`${PAD}printout: ${indent(c.printout.got, `${PAD}          `)}`);
+      } else if (c.printout) {
+        lines.push(`${PAD}yours:    ${indent(c.printout.got, `${PAD}          `)}`);
+        lines.push(`${PAD}expected: ${indent(c.printout.expected, `${PAD}          `)}`);
+      }
+    }
+  }
+  if (report.diagnostics.length > 0) {
+    lines.push("", "diagnostics:");
+    for (const d of report.diagnostics) lines.push(`  ${d.line}:${d.column} ${d.severity}: ${indent(d.message, "    ")}`);
+  }
+  lines.push("", `score: ${formatPoints(report.score)}/${report.maxScore}`);
+  return `${lines.join("\n")}\n`;
+}

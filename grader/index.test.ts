@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import type { ExerciseId } from "../exercises/types.ts";
+import { parseGraderConfig } from "./config.ts";
+import { createGrader, SubmissionRejectedError, UnknownExerciseError, type CompileSubmission, type GraderDeps } from "./index.ts";
+import { report as reportSchema } from "./report.ts";
+import { fakeExercise, fakePool, fakeRecipe, recordingLog } from "./test-fakes.ts";
+import type { TypeChecker } from "./typecheck.ts";
+
+let builds = 0;
+const counted = () => void builds++;
+const recipes = [fakeRecipe("visible x=[3]", true, [1, 2, 3], counted), fakeRecipe("hidden x=[2]", false, [-1, 4], counted)];
+const catalogue = [fakeExercise("zero_pad", 10, recipes), fakeExercise("conv_forward", 20, recipes), fakeExercise("pool_backward", 15, recipes)];
+
+const okCompile: CompileSubmission = (source) => ({ kind: "ok", code: `/*compiled*/${source}`, compileMs: 1.5 });
+const noTypes: TypeChecker = { check: () => [] };
+
+function deps(overrides: Partial<GraderDeps> = {}): GraderDeps & { pool: ReturnType<typeof fakePool> } {
+  return {
+    pool: fakePool(),
+    exercises: catalogue,
+    log: recordingLog(),
+    config: parseGraderConfig({ maxSourceBytes: 100, exerciseDeadlineMs: 5000, submissionDeadlineMs: 9000 }),
+    compile: okCompile,
+    typeChecker: noTypes,
+    ...overrides,
+  } as GraderDeps & { pool: ReturnType<typeof fakePool> };
+}
+
+describe("createGrader", () => {
+  it("grades every exercise in course order with scores, sums and sandbox timings", async () => {
+    const d = deps();
+    const report = reportSchema.parse(await createGrader(d).grade({ source: "x" }));
+    expect(report.exercises.map((e) => [e.id, e.status, e.score])).toEqual([
+      ["zero_pad", "passed", 10],
+      ["conv_forward", "passed", 20],
+      ["pool_backward", "passed", 15],
+    ]);
+    expect([report.score, report.maxScore]).toEqual([45, 45]);
+    expect(report.timings).toMatchObject({ compileMs: 1.5, dispatchMs: 1, isolateMs: 2, runMs: 3 });
+    expect(report.exercises[2]?.cases[0]?.variant).toBe("assign");
+  });
+
+  it("sends one job with code, export names, arguments and limits, but no expected values", async () => {
+    const d = deps();
+    await createGrader(d).grade({ source: "src", exercises: ["pool_backward", "zero_pad"] });
+    expect(d.pool.jobs).toHaveLength(1);
+    const job = d.pool.jobs[0];
+    expect(job?.code).toBe("/*compiled*/src");
+    expect(job?.deadlineMs).toBe(9000);
+    expect(job?.exercises.map((e) => [e.id, e.exportNames, e.deadlineMs, e.cases.map((c) => [c.name, c.timeoutMs])])).toEqual([
+      ["zero_pad", ["zero_pad", "zeroPad"], 5000, [["visible x=[3]", 1000], ["hidden x=[2]", 1000]]],
+      ["pool_backward", ["pool_backward", "poolBackward"], 5000, [["visible x=[3]", 1000], ["hidden x=[2]", 1000]]],
+    ]);
+    const firstArg = job?.exercises[0]?.cases[0]?.args[0] as { data: Float64Array };
+    expect(Array.from(firstArg.data)).toEqual([1, 2, 3]);
+    expect(Object.keys(job?.exercises[0]?.cases[0] ?? {}).sort()).toEqual(["args", "name", "timeoutMs"]);
+  });
+
+  it("reports requested exercises only, in course order whatever order was asked", async () => {
+    const report = await createGrader(deps()).grade({ source: "x", exercises: ["pool_backward", "zero_pad", "pool_backward"] });
+    expect(report.exercises.map((e) => e.id)).toEqual(["zero_pad", "pool_backward"]);
+    expect(report.maxScore).toBe(25);
+  });
+
+  it("scores partial credit from the sandbox's answers", async () => {
+    const d = deps({ pool: fakePool((id: ExerciseId) => (id === "conv_forward" ? 5 : 2)) });
+    const report = await createGrader(d).grade({ source: "x" });
+    expect(report.exercises.map((e) => e.status)).toEqual(["passed", "failed", "passed"]);
+    expect(report.score).toBe(25);
+  });
+
+  it("builds arguments and expected values once per grader, not per submission", async () => {
+    const grader = createGrader(deps());
+    builds = 0;
+    await grader.grade({ source: "a" });
+    await grader.grade({ source: "b" });
+    expect(builds).toBe(catalogue.length * recipes.length);
+  });
+
+  it.each([
+    ["an id that is not an exercise", "nope"],
+    ["an exercise the catalogue lacks", "distribute_value"],
+  ])("rejects %s with a typed error", async (_name, id) => {
+    const d = deps();
+    await expect(createGrader(d).grade({ source: "x", exercises: [id as ExerciseId] })).rejects.toThrow(UnknownExerciseError);
+    expect(d.pool.jobs).toHaveLength(0);
+  });
+
+  it("refuses a source over maxSourceBytes before compiling", async () => {
+    let compiled = false;
+    const d = deps({ compile: (s, o) => ((compiled = true), okCompile(s, o)) });
+    const error = await createGrader(d).grade({ source: "é".repeat(51) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SubmissionRejectedError);
+    expect((error as SubmissionRejectedError).message).toBe("the submission is 102 bytes; the limit is 100 bytes");
+    expect(compiled).toBe(false);
+  });
+
+  it("maps the compiler's too_large to the same typed error", async () => {
+    const d = deps({ compile: () => ({ kind: "too_large", bytes: 99, limitBytes: 98 }) });
+    await expect(createGrader(d).grade({ source: "x" })).rejects.toThrow(SubmissionRejectedError);
+  });
+
+  it("turns a compile error into compile_error for every requested exercise, with diagnostics, without running", async () => {
+    const diagnostics = [{ line: 2, column: 5, severity: "error" as const, message: "Expected ';'" }];
+    const d = deps({ compile: () => ({ kind: "compile_error", diagnostics }) });
+    const report = reportSchema.parse(await createGrader(d).grade({ source: "x", exercises: ["conv_forward"] }));
+    expect(report.exercises.map((e) => [e.id, e.status, e.score, e.cases.length])).toEqual([["conv_forward", "compile_error", 0, 2]]);
+    expect(report.diagnostics).toEqual(diagnostics);
+    expect(d.pool.jobs).toHaveLength(0);
+  });
+
+  it("adds type-check warnings, and skips the checker when config.typecheck is false", async () => {
+    const warning = { line: 1, column: 1, severity: "warning" as const, message: "Type 'number' is not assignable to type 'string'." };
+    let calls = 0;
+    const checker: TypeChecker = { check: () => (calls++, [warning]) };
+    const on = await createGrader(deps({ typeChecker: checker })).grade({ source: "x" });
+    expect(on.diagnostics).toEqual([warning]);
+    const off = await createGrader(deps({ typeChecker: checker, config: parseGraderConfig({ typecheck: false }) })).grade({ source: "x" });
+    expect(off.diagnostics).toEqual([]);
+    expect(calls).toBe(1);
+  });
+
+  it("still grades when the type checker itself fails, and logs it", async () => {
+    const log = recordingLog();
+    const report = await createGrader(deps({ log, typeChecker: { check: () => { throw new Error("checker bug"); } } })).grade({ source: "x" });
+    expect(report.score).toBe(45);
+    expect(log.warnings).toHaveLength(1);
+  });
+
+  it("throws when the sandbox leaves an exercise out (infrastructure fault)", async () => {
+    const pool = fakePool();
+    const run = pool.run.bind(pool);
+    pool.run = async (job) => {
+      const result = await run(job);
+      return { ...result, exercises: result.exercises.slice(1) };
+    };
+    await expect(createGrader(deps({ pool })).grade({ source: "x" })).rejects.toThrow(/no result for zero_pad/);
+  });
+});
+
+describe("parseGraderConfig", () => {
+  it("fills defaults with units in the names", () => {
+    const c = parseGraderConfig({});
+    expect(c).toMatchObject({ sandboxMemoryMb: 128, maxSourceBytes: 262144, typecheck: true });
+    expect(c.poolSize).toBeGreaterThanOrEqual(1);
+  });
+  it.each([
+    ["a negative pool size", { poolSize: -1 }, /poolSize/],
+    ["a string memory limit", { sandboxMemoryMb: "128" }, /sandboxMemoryMb/],
+    ["a fractional timeout", { sandboxTimeoutMs: 1.5 }, /sandboxTimeoutMs/],
+  ])("rejects %s naming the field", (_name, input, field) => {
+    expect(() => parseGraderConfig(input)).toThrow(field);
+  });
+});

@@ -1,0 +1,181 @@
+import { exportNames } from "../exercises/index.ts";
+import { EXERCISE_IDS, type Exercise, type ExerciseId } from "../exercises/types.ts";
+import { compileSubmission } from "./compile.ts";
+import type { GraderConfig } from "./config.ts";
+import { createExpectedCache, type ExpectedCache, type PreparedCase } from "./expected.ts";
+import type { Diagnostic, ExerciseReport, Report } from "./report.ts";
+import type { SandboxExercise, SandboxJob, SandboxPool } from "./sandbox/protocol.ts";
+import { compileErrorReport, scoreExercise } from "./score.ts";
+import { createTypeChecker, type TypeChecker } from "./typecheck.ts";
+
+export { graderConfigSchema, parseGraderConfig, type GraderConfig } from "./config.ts";
+export type { Report } from "./report.ts";
+
+/** pino's Logger satisfies this; tests pass a silent one. */
+export interface GraderLog {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export type CompileSubmission = typeof compileSubmission;
+
+export interface GraderDeps {
+  readonly pool: SandboxPool;
+  /** The catalogue, in course order. */
+  readonly exercises: readonly Exercise[];
+  readonly log: GraderLog;
+  readonly config: GraderConfig;
+  /** Defaults to the esbuild compile step; tests substitute their own. */
+  readonly compile?: CompileSubmission;
+  /** Defaults to one TypeScript checker per grader (it caches the parsed lib files). */
+  readonly typeChecker?: TypeChecker;
+}
+
+export interface GradeInput {
+  readonly source: string;
+  /** Defaults to every exercise; reported in course order whatever order is given. */
+  readonly exercises?: readonly ExerciseId[];
+}
+
+export interface Grader {
+  grade(input: GradeInput): Promise<Report>;
+}
+
+/** The source is refused before any work: the service maps it to HTTP 413, the CLI to exit 2. */
+export class SubmissionRejectedError extends Error {
+  override readonly name = "SubmissionRejectedError";
+  constructor(
+    readonly bytes: number,
+    readonly limitBytes: number,
+  ) {
+    super(`the submission is ${bytes} bytes; the limit is ${limitBytes} bytes`);
+  }
+}
+
+/** A requested exercise id that the catalogue does not know (bad input, not a crash). */
+export class UnknownExerciseError extends Error {
+  override readonly name = "UnknownExerciseError";
+  constructor(readonly exerciseId: string) {
+    super(`unknown exercise "${exerciseId}"; known exercises: ${EXERCISE_IDS.join(", ")}`);
+  }
+}
+
+export interface GradingContext extends GraderDeps {
+  readonly compile: CompileSubmission;
+  readonly expected: ExpectedCache;
+  readonly typeChecker: TypeChecker | undefined;
+}
+
+export function createGrader(deps: GraderDeps): Grader {
+  const context: GradingContext = {
+    ...deps,
+    compile: deps.compile ?? compileSubmission,
+    expected: createExpectedCache(),
+    typeChecker: deps.config.typecheck ? (deps.typeChecker ?? createTypeChecker()) : undefined,
+  };
+  return { grade: (input) => gradeSubmission(context, input) };
+}
+
+function selectExercises(catalogue: readonly Exercise[], requested: readonly string[] | undefined): Exercise[] {
+  if (requested === undefined) return [...catalogue];
+  for (const id of requested) {
+    if (!catalogue.some((e) => e.id === id)) throw new UnknownExerciseError(id);
+  }
+  const wanted = new Set(requested);
+  return catalogue.filter((e) => wanted.has(e.id));
+}
+
+function elapsed(since: number): number {
+  return Math.round((performance.now() - since) * 100) / 100;
+}
+
+/** The one grading path the service's workers and the CLI share. Student failure comes back in the report. */
+export async function gradeSubmission(context: GradingContext, input: GradeInput): Promise<Report> {
+  const started = performance.now();
+  const { config, log } = context;
+  if (typeof input.source !== "string") throw new TypeError("the submission source must be a string");
+  const bytes = Buffer.byteLength(input.source, "utf8");
+  if (bytes > config.maxSourceBytes) throw new SubmissionRejectedError(bytes, config.maxSourceBytes);
+  const selected = selectExercises(context.exercises, input.exercises);
+  const prepared = new Map<ExerciseId, readonly PreparedCase[]>(selected.map((e) => [e.id, context.expected.get(e)]));
+  const preparedFor = (e: Exercise) => prepared.get(e.id) as readonly PreparedCase[];
+
+  const compileStarted = performance.now();
+  const compiled = context.compile(input.source, { maxSourceBytes: config.maxSourceBytes });
+  if (compiled.kind === "too_large") throw new SubmissionRejectedError(compiled.bytes, compiled.limitBytes);
+  if (compiled.kind === "compile_error") {
+    const exercises = selected.map((e) => compileErrorReport(e, preparedFor(e)));
+    return assemble(exercises, compiled.diagnostics, { totalMs: elapsed(started), compileMs: elapsed(compileStarted) });
+  }
+
+  const job = buildSandboxJob(compiled.code, selected.map((e) => ({ exercise: e, cases: preparedFor(e) })), config);
+  const running = context.pool.run(job);
+  // The checker runs on this thread while the sandbox works in its own processes.
+  let diagnostics: Diagnostic[] = [];
+  let typecheckMs = 0;
+  if (context.typeChecker) {
+    const typecheckStarted = performance.now();
+    try {
+      diagnostics = context.typeChecker.check(input.source, selected);
+    } catch (error) {
+      // Warnings are a courtesy: a checker failure must not cost the student a grade.
+      log.warn({ err: error }, "type check failed");
+    }
+    typecheckMs = elapsed(typecheckStarted);
+  }
+  const result = await running;
+
+  const compareStarted = performance.now();
+  const byId = new Map(result.exercises.map((r) => [r.id, r]));
+  const exercises = selected.map((e) => {
+    const r = byId.get(e.id);
+    if (!r) throw new Error(`the sandbox returned no result for ${e.id}`);
+    return scoreExercise(e, preparedFor(e), r);
+  });
+  const report = assemble(exercises, diagnostics, {
+    totalMs: elapsed(started),
+    compileMs: compiled.compileMs,
+    typecheckMs,
+    ...result.timings,
+    compareMs: elapsed(compareStarted),
+  });
+  log.debug({ score: report.score, maxScore: report.maxScore, timings: report.timings }, "graded");
+  return report;
+}
+
+/** The sandbox's view of a submission: code, export names, arguments and limits; never expected values. */
+export function buildSandboxJob(
+  code: string,
+  exercises: readonly { readonly exercise: Exercise; readonly cases: readonly PreparedCase[] }[],
+  config: Pick<GraderConfig, "sandboxTimeoutMs" | "exerciseDeadlineMs" | "submissionDeadlineMs">,
+): SandboxJob {
+  return {
+    code,
+    deadlineMs: config.submissionDeadlineMs,
+    exercises: exercises.map(
+      ({ exercise, cases }): SandboxExercise => ({
+        id: exercise.id,
+        exportNames: exportNames(exercise.id),
+        deadlineMs: config.exerciseDeadlineMs,
+        cases: cases.map((p) => ({
+          name: p.recipe.name,
+          args: p.args,
+          timeoutMs: exercise.caseTimeLimitMs > 0 ? exercise.caseTimeLimitMs : config.sandboxTimeoutMs,
+        })),
+      }),
+    ),
+  };
+}
+
+function assemble(exercises: ExerciseReport[], diagnostics: readonly Diagnostic[], timings: Partial<Report["timings"]> & { totalMs: number }): Report {
+  const sum = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) * 1e4) / 1e4;
+  return {
+    score: sum(exercises.map((e) => e.score)),
+    maxScore: sum(exercises.map((e) => e.maxScore)),
+    exercises,
+    diagnostics: [...diagnostics],
+    timings: { compileMs: 0, typecheckMs: 0, dispatchMs: 0, isolateMs: 0, runMs: 0, compareMs: 0, ...timings },
+  };
+}

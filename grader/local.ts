@@ -1,0 +1,19 @@
+import { exercises as catalogue } from "../exercises/index.ts";
+import type { GraderConfig } from "./config.ts";
+import { createGrader, type Grader, type GraderLog } from "./index.ts";
+import { createSandboxPool } from "./sandbox/pool.ts";
+import type { SandboxPool } from "./sandbox/protocol.ts";
+
+export interface LocalGrader {
+  readonly grader: Grader;
+  readonly pool: SandboxPool;
+  /** Drains the pool and ends its worker processes; the caller's process can then exit. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** A grader over the real catalogue and a fresh sandbox pool sized from config: what the CLI and the service start. */
+export function createLocalGrader({ config, log }: { readonly config: GraderConfig; readonly log: GraderLog }): LocalGrader {
+  const pool = createSandboxPool({ size: config.poolSize, sandboxMemoryMb: config.sandboxMemoryMb, maxOutputElements: config.maxOutputElements, log });
+  const grader = createGrader({ pool, exercises: catalogue, log, config });
+  return { grader, pool, close: (graceMs = 5000) => pool.close(graceMs) };
+}

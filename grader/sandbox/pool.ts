@@ -1,0 +1,148 @@
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { driveJob } from "./drive.ts";
+import type { WorkerConfig } from "./messages.ts";
+import type { SandboxJob, SandboxPool, SandboxResult } from "./protocol.ts";
+import { createWorkerSlot, type SandboxLog, type WorkerSlot } from "./supervisor.ts";
+
+export type { SandboxLog } from "./supervisor.ts";
+
+export interface SandboxPoolOptions {
+  /** Worker processes. isolated-vm's timeout is wall time under contention, so stay near the core count. */
+  readonly size?: number;
+  readonly sandboxMemoryMb: number;
+  /** Total elements (numbers, booleans, string chunks) one returned value may hold. */
+  readonly maxOutputElements: number;
+  readonly log: SandboxLog;
+  /** Top-level code of the student's module, per context. Default 2000. */
+  readonly moduleTimeoutMs?: number;
+  /** Turning one returned or thrown value into plain data inside the isolate. Default 1000. */
+  readonly outputTimeoutMs?: number;
+  /** Grace on top of every in-worker limit before the watchdog kills the worker. Default 2000. */
+  readonly watchdogSlackMs?: number;
+  /** Default 20000: a cold worker (tsx, esbuild bundle of the helper) takes well under a second. */
+  readonly startupTimeoutMs?: number;
+  /** Consecutive failed starts before a job is refused. Default 5. */
+  readonly maxStartupFailures?: number;
+  /** The helper module's entry; defaults to grader/np/index.ts. */
+  readonly helperModulePath?: string;
+}
+
+interface QueuedJob {
+  readonly job: SandboxJob;
+  readonly queuedAt: number;
+  readonly resolve: (result: SandboxResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const WORKER_ENTRY = fileURLToPath(new URL("./worker.ts", import.meta.url));
+const DEFAULT_HELPER = fileURLToPath(new URL("../np/index.ts", import.meta.url));
+
+function positiveInteger(name: string, value: unknown, fallback?: number): number {
+  const v = value ?? fallback;
+  if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) throw new RangeError(`createSandboxPool: ${name} must be a positive integer, got ${String(value)}`);
+  return v;
+}
+
+function checkJob(job: SandboxJob): void {
+  if (typeof job?.code !== "string") throw new TypeError("SandboxJob.code must be the compiled JavaScript string");
+  if (!Array.isArray(job.exercises)) throw new TypeError("SandboxJob.exercises must be an array");
+  positiveInteger("SandboxJob.deadlineMs", job.deadlineMs);
+  for (const exercise of job.exercises) {
+    positiveInteger(`deadlineMs of exercise ${exercise.id}`, exercise.deadlineMs);
+    if (!Array.isArray(exercise.exportNames) || exercise.exportNames.length === 0) throw new TypeError(`exercise ${exercise.id} needs at least one export name`);
+    for (const c of exercise.cases) positiveInteger(`timeoutMs of case "${c.name}" of ${exercise.id}`, c.timeoutMs);
+  }
+}
+
+export function createSandboxPool(options: SandboxPoolOptions): SandboxPool {
+  const size = positiveInteger("size", options.size, availableParallelism());
+  const moduleTimeoutMs = positiveInteger("moduleTimeoutMs", options.moduleTimeoutMs, 2000);
+  const outputTimeoutMs = positiveInteger("outputTimeoutMs", options.outputTimeoutMs, 1000);
+  const watchdogSlackMs = positiveInteger("watchdogSlackMs", options.watchdogSlackMs, 2000);
+  const config: WorkerConfig = {
+    sandboxMemoryMb: positiveInteger("sandboxMemoryMb", options.sandboxMemoryMb),
+    maxOutputElements: positiveInteger("maxOutputElements", options.maxOutputElements),
+    moduleTimeoutMs,
+    outputTimeoutMs,
+    helperModulePath: options.helperModulePath ?? DEFAULT_HELPER,
+  };
+  if (config.sandboxMemoryMb < 8) throw new RangeError("createSandboxPool: sandboxMemoryMb must be at least 8 (isolated-vm's minimum)");
+  // Resolved here rather than by name so the worker starts whatever the caller's working directory.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  const { log } = options;
+
+  let restarts = 0;
+  let closed = false;
+  const idle: WorkerSlot[] = [];
+  const queue: QueuedJob[] = [];
+  const running = new Set<Promise<unknown>>();
+  const slots = Array.from({ length: size }, () =>
+    createWorkerSlot({
+      entry: WORKER_ENTRY,
+      execArgv: ["--no-node-snapshot", "--import", tsx],
+      config,
+      log,
+      startupTimeoutMs: positiveInteger("startupTimeoutMs", options.startupTimeoutMs, 20_000),
+      maxStartupFailures: positiveInteger("maxStartupFailures", options.maxStartupFailures, 5),
+      onRestart: () => {
+        restarts++;
+      },
+    }),
+  );
+  for (const slot of slots) {
+    idle.push(slot);
+    // Warm every worker now; a failure here surfaces again (with backoff) when a job needs it.
+    slot.acquire().catch((error: unknown) => log.error({ err: error }, "sandbox worker could not start"));
+  }
+
+  const pump = () => {
+    while (idle.length > 0 && queue.length > 0) {
+      const slot = idle.pop()!;
+      const item = queue.shift()!;
+      const waitedMs = performance.now() - item.queuedAt;
+      const done = driveJob(item.job, () => slot.acquire(), { sandboxMemoryMb: config.sandboxMemoryMb, moduleTimeoutMs, outputTimeoutMs, watchdogSlackMs })
+        // Time spent waiting for a free worker is part of dispatch.
+        .then((result) => item.resolve({ ...result, timings: { ...result.timings, dispatchMs: Math.round((result.timings.dispatchMs + waitedMs) * 1000) / 1000 } }), item.reject)
+        .finally(() => {
+          running.delete(done);
+          idle.push(slot);
+          pump();
+        });
+      running.add(done);
+    }
+  };
+
+  return {
+    run(job) {
+      if (closed) return Promise.reject(new Error("the sandbox pool is closed"));
+      try {
+        checkJob(job);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return new Promise<SandboxResult>((resolve, reject) => {
+        queue.push({ job, queuedAt: performance.now(), resolve, reject });
+        pump();
+      });
+    },
+
+    async close(graceMs = 10_000) {
+      closed = true;
+      const drained = (async () => {
+        while (queue.length > 0 || running.size > 0) await Promise.allSettled([...running]);
+      })();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
+      for (const item of queue.splice(0)) item.reject(new Error("the sandbox pool closed before this job started"));
+      await Promise.all(slots.map((slot) => slot.shutdown()));
+      await Promise.allSettled([...running]);
+    },
+
+    stats() {
+      return { size, busy: size - idle.length, queued: queue.length, restarts };
+    },
+  };
+}

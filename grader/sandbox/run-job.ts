@@ -1,0 +1,212 @@
+import ivm from "isolated-vm";
+import type { SandboxScripts } from "./bundles.ts";
+import type { ExerciseEnd, JobMessage, WorkerConfig, WorkerMessage } from "./messages.ts";
+import type { TakenResult } from "./prelude.ts";
+import type { SandboxCaseResult, SandboxExercise } from "./protocol.ts";
+
+/** Trusted setup code (prelude, helper module) gets this long; it only fails if the isolate is broken. */
+const SETUP_TIMEOUT_MS = 5000;
+
+export interface JobRunnerDeps {
+  readonly config: WorkerConfig;
+  readonly scripts: SandboxScripts;
+  readonly send: (message: WorkerMessage) => void;
+  /** Lets the worker flush progress messages between cases. */
+  readonly yieldToEventLoop: () => Promise<void>;
+}
+
+type Call<T> = { ok: true; value: T } | { ok: false; failure: "timeout" | "memory" };
+
+/** One isolate for the submission; replaced only when the memory limit disposed it. */
+interface SubmissionIsolate {
+  readonly isolate: ivm.Isolate;
+  readonly prelude: ivm.Script;
+  readonly helper: ivm.Script;
+  /** undefined when V8 refused the compiled code (should not happen after esbuild). */
+  readonly student: ivm.Script | undefined;
+  readonly compileError: string | undefined;
+}
+
+/** A prepared context: prelude installed, helper and student module loaded, export resolved. */
+interface ExerciseContext {
+  readonly context: ivm.Context;
+  readonly api: ivm.Reference;
+}
+
+const elapsedSince = (start: number) => performance.now() - start;
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+function isMemoryLimit(error: unknown, isolate: ivm.Isolate): boolean {
+  return isolate.isDisposed || (error instanceof Error && /memory limit/i.test(error.message));
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && /timed out/i.test(error.message);
+}
+
+export async function runJob(job: JobMessage, deps: JobRunnerDeps): Promise<void> {
+  const { config, scripts, send } = deps;
+  const jobStart = performance.now();
+  const deadlineAt = jobStart + job.deadlineMs;
+  let isolateMs = 0;
+  let runMs = 0;
+  let current: SubmissionIsolate | undefined;
+
+  const freshIsolate = (): SubmissionIsolate => {
+    const start = performance.now();
+    const isolate = new ivm.Isolate({
+      memoryLimit: config.sandboxMemoryMb,
+      onCatastrophicError: (message) => {
+        // isolated-vm's own advice: the process can no longer be trusted. The pool sees the exit.
+        process.stderr.write(`isolated-vm catastrophic error: ${message}\n`);
+        process.abort();
+      },
+    });
+    const prelude = isolate.compileScriptSync(scripts.prelude, { filename: "file:///prelude.js" });
+    const helper = isolate.compileScriptSync(scripts.helper, { filename: "file:///autograde-np.js" });
+    let student: ivm.Script | undefined;
+    let compileError: string | undefined;
+    try {
+      student = isolate.compileScriptSync(job.code, { filename: "file:///submission.js" });
+    } catch (error) {
+      compileError = error instanceof Error ? error.message : String(error);
+    }
+    isolateMs += elapsedSince(start);
+    return { isolate, prelude, helper, student, compileError };
+  };
+
+  const call = <T>(sandbox: SubmissionIsolate, api: ivm.Reference, op: string, arg: unknown, timeoutMs: number): Call<T> => {
+    try {
+      const value = api.applySync(undefined, [op, arg], { timeout: Math.max(1, Math.ceil(timeoutMs)), result: { copy: true } }) as T;
+      return { ok: true, value };
+    } catch (error) {
+      if (isMemoryLimit(error, sandbox.isolate)) return { ok: false, failure: "memory" };
+      if (isTimeout(error)) return { ok: false, failure: "timeout" };
+      throw error;
+    }
+  };
+
+  /** Returns the prepared context, or how the exercise failed before its first case. */
+  const prepare = (sandbox: SubmissionIsolate, exercise: SandboxExercise, exerciseDeadlineAt: number): ExerciseContext | ExerciseEnd => {
+    if (sandbox.student === undefined) return { kind: "module_error", message: `the compiled module was rejected: ${sandbox.compileError ?? "unknown error"}` };
+    const start = performance.now();
+    let context: ivm.Context;
+    let api: ivm.Reference;
+    let factory: ivm.Reference;
+    try {
+      context = sandbox.isolate.createContextSync();
+      api = sandbox.prelude.runSync(context, { reference: true, timeout: SETUP_TIMEOUT_MS }) as ivm.Reference;
+      const helper = sandbox.helper.runSync(context, { reference: true, timeout: SETUP_TIMEOUT_MS }) as ivm.Reference;
+      api.applySync(undefined, ["setHelper", helper.derefInto({ release: true })], { timeout: SETUP_TIMEOUT_MS });
+      factory = sandbox.student.runSync(context, { reference: true, timeout: SETUP_TIMEOUT_MS }) as ivm.Reference;
+    } catch (error) {
+      // Only a full isolate fails here (earlier student code left it at its limit); anything else is ours.
+      if (!isMemoryLimit(error, sandbox.isolate)) throw error;
+      return { kind: "module_error", message: `setting up the sandbox exceeded the memory limit (${config.sandboxMemoryMb} MB)` };
+    }
+    const moduleBudget = Math.min(config.moduleTimeoutMs, exerciseDeadlineAt - performance.now(), deadlineAt - performance.now());
+    const loaded = call<"ok" | "threw">(sandbox, api, "loadStudent", factory.derefInto({ release: true }), moduleBudget);
+    isolateMs += elapsedSince(start);
+    if (!loaded.ok) {
+      return loaded.failure === "memory"
+        ? { kind: "module_error", message: `evaluating the module exceeded the memory limit (${config.sandboxMemoryMb} MB)` }
+        : { kind: "module_error", message: `evaluating the module took longer than ${Math.round(moduleBudget)} ms` };
+    }
+    if (loaded.value === "threw") {
+      const taken = call<TakenResult>(sandbox, api, "takeResult", undefined, config.outputTimeoutMs);
+      const message = taken.ok && taken.value.kind === "threw" ? taken.value.message : "<unprintable thrown value>";
+      return { kind: "module_error", message: `evaluating the module threw: ${message}` };
+    }
+    type Lookup = { kind: "found"; name: string } | { kind: "not_function"; name: string; type: string } | { kind: "absent" } | { kind: "threw" };
+    const lookup = call<Lookup>(sandbox, api, "resolveExport", new ivm.ExternalCopy([...exercise.exportNames]).copyInto({ release: true }), config.outputTimeoutMs);
+    if (!lookup.ok) return { kind: "module_error", message: `reading the module's exports ${lookup.failure === "memory" ? "exceeded the memory limit" : "took too long"}` };
+    const names = exercise.exportNames.map((n) => `"${n}"`).join(" or ");
+    switch (lookup.value.kind) {
+      case "found":
+        return { context, api };
+      case "absent":
+        return { kind: "missing", message: `the module does not export ${names}` };
+      case "not_function":
+        return { kind: "missing", message: `the export "${lookup.value.name}" is ${lookup.value.type}, not a function` };
+      case "threw": {
+        const taken = call<TakenResult>(sandbox, api, "takeResult", undefined, config.outputTimeoutMs);
+        return { kind: "module_error", message: `reading the export threw: ${taken.ok && taken.value.kind === "threw" ? taken.value.message : "<unprintable thrown value>"}` };
+      }
+    }
+  };
+
+  const runCase = (sandbox: SubmissionIsolate, api: ivm.Reference, exercise: SandboxExercise, caseIndex: number, exerciseDeadlineAt: number): SandboxCaseResult => {
+    const testCase = exercise.cases[caseIndex]!;
+    const now = performance.now();
+    // Whichever limit is nearest is the one a timeout is reported against.
+    let limitMs = testCase.timeoutMs;
+    let budget = testCase.timeoutMs;
+    if (exerciseDeadlineAt - now < budget) [budget, limitMs] = [exerciseDeadlineAt - now, exercise.deadlineMs];
+    if (deadlineAt - now <= budget) [budget, limitMs] = [deadlineAt - now, job.submissionDeadlineMs];
+    if (budget < 1) return { kind: "timeout", limitMs };
+
+    // A fresh copy per case: whatever the student does to its inputs cannot reach the next case.
+    const args = new ivm.ExternalCopy(testCase.args).copyInto({ release: true });
+    const start = performance.now();
+    const ran = call<"returned" | "threw">(sandbox, api, "runCase", args, budget);
+    const durationMs = round(elapsedSince(start));
+    if (!ran.ok) return ran.failure === "memory" ? { kind: "memory_limit", limitMb: config.sandboxMemoryMb } : { kind: "timeout", limitMs };
+    const taken = call<TakenResult>(sandbox, api, "takeResult", undefined, config.outputTimeoutMs);
+    if (!taken.ok) {
+      if (taken.failure === "memory") return { kind: "memory_limit", limitMb: config.sandboxMemoryMb };
+      return ran.value === "threw"
+        ? { kind: "threw", message: "<unprintable thrown value>", durationMs }
+        : { kind: "bad_output", reason: `reading the returned value took longer than ${config.outputTimeoutMs} ms (a getter or Proxy trap that never returns?)`, durationMs };
+    }
+    const result = taken.value;
+    if (result.kind === "returned") return { kind: "returned", value: result.value as never, durationMs };
+    if (result.kind === "bad_output") return { kind: "bad_output", reason: result.reason, durationMs };
+    return { kind: "threw", message: result.message, durationMs };
+  };
+
+  try {
+    let cachedFailure: ExerciseEnd | undefined;
+    for (let offset = 0; offset < job.exercises.length; offset++) {
+      const exercise = job.exercises[offset]!;
+      const index = job.firstIndex + offset;
+      send({ t: "exercise-start", index });
+      const exerciseDeadlineAt = performance.now() + exercise.deadlineMs;
+      if (cachedFailure) {
+        // Top-level code runs the same way in every context: don't pay its timeout again per exercise.
+        send({ t: "exercise-end", index, end: cachedFailure });
+        continue;
+      }
+      let prepared: ExerciseContext | ExerciseEnd | undefined;
+      for (let caseIndex = 0; caseIndex < exercise.cases.length; caseIndex++) {
+        if (prepared === undefined) {
+          if (current === undefined || current.isolate.isDisposed) current = freshIsolate();
+          prepared = prepare(current, exercise, exerciseDeadlineAt);
+          if (!("api" in prepared)) break;
+          if (caseIndex === 0) send({ t: "module-loaded", index });
+        }
+        if (!("api" in prepared)) break;
+        const start = performance.now();
+        const result = runCase(current!, prepared.api, exercise, caseIndex, exerciseDeadlineAt);
+        runMs += elapsedSince(start);
+        send({ t: "case", index, caseIndex, result });
+        // The memory limit disposed the isolate: the exercise's remaining cases get a fresh one.
+        if (result.kind === "memory_limit") prepared = undefined;
+        await deps.yieldToEventLoop();
+      }
+      if (prepared !== undefined && !("api" in prepared)) {
+        if (prepared.kind === "module_error") cachedFailure = prepared;
+        send({ t: "exercise-end", index, end: prepared });
+      } else {
+        if (prepared !== undefined && !current!.isolate.isDisposed) {
+          prepared.api.release();
+          prepared.context.release();
+        }
+        send({ t: "exercise-end", index, end: { kind: "ran" } });
+      }
+      await deps.yieldToEventLoop();
+    }
+  } finally {
+    if (current !== undefined && !current.isolate.isDisposed) current.isolate.dispose();
+  }
+  send({ t: "done", isolateMs: round(isolateMs), runMs: round(runMs) });
+}
