@@ -1,0 +1,46 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { ApiRole, StaticApiKey } from "./config.ts";
+import type { Storage } from "./storage/types.ts";
+
+export interface Principal {
+  readonly role: ApiRole;
+  /** For students, the identity their submissions are filed under. */
+  readonly name: string;
+  /** Stable per key: rate limits and idempotency keys are scoped to it. */
+  readonly keyId: string;
+}
+
+export function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret, "utf8").digest("hex");
+}
+
+export function generateSecret(): string {
+  return `ag_${randomBytes(24).toString("base64url")}`;
+}
+
+/** Bearer token from an Authorization header, or null when absent or malformed. */
+export function bearerToken(header: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  return match ? match[1]! : null;
+}
+
+export function createAuthenticator({ staticKeys, storage }: { staticKeys: readonly StaticApiKey[]; storage: Storage }) {
+  const configured = staticKeys.map((key) => ({
+    principal: { role: key.role, name: key.name, keyId: `env:${key.role}:${key.name}` } satisfies Principal,
+    digest: Buffer.from(hashSecret(key.secret), "hex"),
+  }));
+
+  return async function authenticate(secret: string): Promise<Principal | null> {
+    const hash = hashSecret(secret);
+    const digest = Buffer.from(hash, "hex");
+    // Compare against every configured key so the time taken does not say which one matched.
+    let found: Principal | null = null;
+    for (const key of configured) {
+      if (timingSafeEqual(key.digest, digest)) found = key.principal;
+    }
+    if (found) return found;
+    // Stored keys are looked up by their SHA-256: the index lookup reveals nothing usable about the secret.
+    const stored = await storage.findApiKeyByHash(hash);
+    return stored ? { role: stored.role, name: stored.name, keyId: stored.id } : null;
+  };
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { loadServerConfig } from "./config.ts";
+
+describe("loadServerConfig", () => {
+  it("applies defaults, including the embedded grader config", () => {
+    const config = loadServerConfig({});
+    expect(config).toMatchObject({ port: 3000, host: "127.0.0.1", dataDir: "./data", apiKeys: [] });
+    expect(config.grader.maxSourceBytes).toBe(262_144);
+  });
+
+  it("reads every kind of variable", () => {
+    const config = loadServerConfig({
+      PORT: "8080",
+      AUTOGRADE_API_KEYS: "staff:prof:aaaaaaaaaaaa, student:alice:bb:bbbbbbbbbbb",
+      AUTOGRADE_TYPECHECK: "false",
+      AUTOGRADE_POOL_SIZE: "2",
+    });
+    expect(config.port).toBe(8080);
+    expect(config.apiKeys).toEqual([
+      { role: "staff", name: "prof", secret: "aaaaaaaaaaaa" },
+      { role: "student", name: "alice", secret: "bb:bbbbbbbbbbb" },
+    ]);
+    expect(config.grader).toMatchObject({ typecheck: false, poolSize: 2 });
+  });
+
+  it.each([
+    [{ PORT: "eighty" }, /^invalid configuration: PORT: /],
+    [{ PORT: "70000" }, /PORT: /],
+    [{ AUTOGRADE_POOL_SIZE: "0" }, /AUTOGRADE_POOL_SIZE: /],
+    [{ AUTOGRADE_TYPECHECK: "maybe" }, /AUTOGRADE_TYPECHECK: /],
+    [{ AUTOGRADE_API_KEYS: "teacher:prof:aaaaaaaaaaaa" }, /AUTOGRADE_API_KEYS entry 1: /],
+    [{ AUTOGRADE_API_KEYS: "staff:prof" }, /AUTOGRADE_API_KEYS: entry 1 must look like role:name:secret/],
+    [{ AUTOGRADE_WEBHOOK_SECRET: "short" }, /AUTOGRADE_WEBHOOK_SECRET: /],
+  ])("rejects %j naming the variable", (env, message) => {
+    expect(() => loadServerConfig(env)).toThrow(message);
+  });
+
+  it("never echoes a secret in the error", () => {
+    expect(() => loadServerConfig({ AUTOGRADE_API_KEYS: "staff:prof:tiny-secret" })).toThrow(/^(?!.*tiny-secret)/s);
+  });
+});

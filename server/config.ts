@@ -1,0 +1,130 @@
+import { z } from "zod";
+import { graderConfigSchema } from "../grader/config.ts";
+
+export const API_ROLES = ["staff", "student"] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+
+/** Names become log fields, CSV cells and URL filters, so keep them to a safe alphabet. */
+export const principalName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, "use 1-64 letters, digits or . _ @ -, starting with a letter or digit");
+
+const staticApiKey = z.object({
+  role: z.enum(API_ROLES),
+  name: principalName,
+  secret: z.string().min(12, "secret must be at least 12 characters"),
+});
+export type StaticApiKey = z.infer<typeof staticApiKey>;
+
+const positiveInt = z.number().int().min(1);
+
+export const serverConfigSchema = z.object({
+  port: z.number().int().min(0).max(65_535).default(3000),
+  host: z.string().min(1).default("127.0.0.1"),
+  dataDir: z.string().min(1).default("./data"),
+  apiKeys: z.array(staticApiKey).default([]),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Jobs graded at once by this process; the grader's pool queues beyond its own size. */
+  gradingConcurrency: positiveInt.max(256).default(2),
+  maxQueueDepth: positiveInt.default(1000),
+  rateLimitPerMinute: positiveInt.default(600),
+  waitMaxMs: z.number().int().min(0).max(600_000).default(30_000),
+  /** A claimed job is requeued when its lease lapses (the holder crashed); holders renew it. */
+  leaseMs: z.number().int().min(500).max(3_600_000).default(30_000),
+  queuePollIntervalMs: z.number().int().min(10).max(60_000).default(1000),
+  /** A job whose grading never completes after this many claims is stored as an error. */
+  maxJobClaims: positiveInt.max(100).default(3),
+  drainGraceMs: z.number().int().min(0).max(600_000).default(20_000),
+  webhookSecret: z.string().min(16, "use at least 16 characters").optional(),
+  webhookMaxAttempts: positiveInt.max(20).default(5),
+  webhookInitialBackoffMs: z.number().int().min(1).max(600_000).default(1000),
+  webhookTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  grader: graderConfigSchema,
+});
+export type ServerConfig = z.infer<typeof serverConfigSchema>;
+
+type Kind = "int" | "string" | "bool" | "keys";
+/** Environment variable -> config path; the error message names the variable, never the path. */
+const ENV: readonly { env: string; path: readonly [string] | readonly ["grader", string]; kind: Kind }[] = [
+  { env: "PORT", path: ["port"], kind: "int" },
+  { env: "HOST", path: ["host"], kind: "string" },
+  { env: "AUTOGRADE_DATA_DIR", path: ["dataDir"], kind: "string" },
+  { env: "AUTOGRADE_API_KEYS", path: ["apiKeys"], kind: "keys" },
+  { env: "AUTOGRADE_LOG_LEVEL", path: ["logLevel"], kind: "string" },
+  { env: "AUTOGRADE_GRADING_CONCURRENCY", path: ["gradingConcurrency"], kind: "int" },
+  { env: "AUTOGRADE_MAX_QUEUE_DEPTH", path: ["maxQueueDepth"], kind: "int" },
+  { env: "AUTOGRADE_RATE_LIMIT_PER_MINUTE", path: ["rateLimitPerMinute"], kind: "int" },
+  { env: "AUTOGRADE_WAIT_MAX_MS", path: ["waitMaxMs"], kind: "int" },
+  { env: "AUTOGRADE_LEASE_MS", path: ["leaseMs"], kind: "int" },
+  { env: "AUTOGRADE_QUEUE_POLL_INTERVAL_MS", path: ["queuePollIntervalMs"], kind: "int" },
+  { env: "AUTOGRADE_MAX_JOB_CLAIMS", path: ["maxJobClaims"], kind: "int" },
+  { env: "AUTOGRADE_DRAIN_GRACE_MS", path: ["drainGraceMs"], kind: "int" },
+  { env: "AUTOGRADE_WEBHOOK_SECRET", path: ["webhookSecret"], kind: "string" },
+  { env: "AUTOGRADE_WEBHOOK_MAX_ATTEMPTS", path: ["webhookMaxAttempts"], kind: "int" },
+  { env: "AUTOGRADE_WEBHOOK_INITIAL_BACKOFF_MS", path: ["webhookInitialBackoffMs"], kind: "int" },
+  { env: "AUTOGRADE_WEBHOOK_TIMEOUT_MS", path: ["webhookTimeoutMs"], kind: "int" },
+  { env: "AUTOGRADE_POOL_SIZE", path: ["grader", "poolSize"], kind: "int" },
+  { env: "AUTOGRADE_SANDBOX_MEMORY_MB", path: ["grader", "sandboxMemoryMb"], kind: "int" },
+  { env: "AUTOGRADE_SANDBOX_TIMEOUT_MS", path: ["grader", "sandboxTimeoutMs"], kind: "int" },
+  { env: "AUTOGRADE_EXERCISE_DEADLINE_MS", path: ["grader", "exerciseDeadlineMs"], kind: "int" },
+  { env: "AUTOGRADE_SUBMISSION_DEADLINE_MS", path: ["grader", "submissionDeadlineMs"], kind: "int" },
+  { env: "AUTOGRADE_MAX_SOURCE_BYTES", path: ["grader", "maxSourceBytes"], kind: "int" },
+  { env: "AUTOGRADE_MAX_OUTPUT_ELEMENTS", path: ["grader", "maxOutputElements"], kind: "int" },
+  { env: "AUTOGRADE_TYPECHECK", path: ["grader", "typecheck"], kind: "bool" },
+];
+
+export const CONFIG_ENV_VARS: readonly string[] = ENV.map((e) => e.env);
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function convert(env: string, raw: string, kind: Kind): unknown {
+  const value = raw.trim();
+  switch (kind) {
+    case "string":
+      return value;
+    case "int":
+      // Left as a string when not numeric so the schema reports "expected number" for this variable.
+      return /^-?\d+$/.test(value) ? Number(value) : value;
+    case "bool":
+      if (/^(1|true|yes|on)$/i.test(value)) return true;
+      if (/^(0|false|no|off)$/i.test(value)) return false;
+      return value;
+    case "keys":
+      return parseApiKeyList(env, value);
+  }
+}
+
+/** `role:name:secret,...`; the secret may itself contain colons. Errors never echo a secret. */
+function parseApiKeyList(env: string, value: string): unknown[] {
+  if (value === "") return [];
+  return value.split(",").map((entry, index) => {
+    const parts = entry.trim().split(":");
+    if (parts.length < 3) {
+      throw new ConfigError(`${env}: entry ${index + 1} must look like role:name:secret`);
+    }
+    const [role, name, ...secret] = parts;
+    return { role, name, secret: secret.join(":") };
+  });
+}
+
+export function loadServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
+  const raw: Record<string, unknown> & { grader: Record<string, unknown> } = { grader: {} };
+  for (const entry of ENV) {
+    const value = env[entry.env];
+    if (value === undefined || (value.trim() === "" && entry.kind !== "keys")) continue;
+    const converted = convert(entry.env, value, entry.kind);
+    if (entry.path.length === 1) raw[entry.path[0]] = converted;
+    else raw.grader[entry.path[1]] = converted;
+  }
+  const parsed = serverConfigSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const variable = ENV.find((e) => e.path.every((segment, i) => issue.path[i] === segment));
+    const where = variable ? variable.env : issue.path.join(".");
+    const entry = variable?.kind === "keys" && typeof issue.path[1] === "number" ? ` entry ${issue.path[1] + 1}` : "";
+    return `${where}${entry}: ${issue.message}`;
+  });
+  throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+}

@@ -1,0 +1,222 @@
+import type { Logger } from "pino";
+import type { Grader } from "../grader/index.ts";
+import type { Report } from "../grader/report.ts";
+import type { Metrics } from "./metrics.ts";
+import type { Job, JobOutcome, Storage } from "./storage/types.ts";
+import { webhookPayload } from "./views.ts";
+import type { WebhookSender } from "./webhooks.ts";
+
+export interface GradingLoopConfig {
+  readonly gradingConcurrency: number;
+  readonly leaseMs: number;
+  readonly queuePollIntervalMs: number;
+  readonly maxJobClaims: number;
+}
+
+function outcomeOf(report: Report): "passed" | "partial" | "failed" {
+  if (report.maxScore > 0 && report.score >= report.maxScore) return "passed";
+  return report.score > 0 ? "partial" : "failed";
+}
+
+/** The grader refused the source outright: that is the student's problem, stored, never retried. */
+function isRejection(err: unknown): err is Error {
+  return err instanceof Error && (err.name === "SubmissionRejectedError" || err.name === "UnknownExerciseError");
+}
+
+/**
+ * Claims jobs from the durable queue, grades them, stores the result, wakes waiters and fires
+ * webhooks. Leases are renewed while grading; lapsed leases (a crashed process) are requeued.
+ */
+export function createGradingLoop({ storage, grader, webhooks, metrics, log, config, now = Date.now }: {
+  storage: Storage;
+  grader: Grader;
+  webhooks: WebhookSender;
+  metrics: Metrics;
+  log: Logger;
+  config: GradingLoopConfig;
+  now?: () => number;
+}) {
+  const active = new Map<number, { job: Job; done: Promise<void> }>();
+  const waiters = new Map<string, Set<() => void>>();
+  let running = false;
+  let stopping = false;
+  let wake: (() => void) | null = null;
+  /** A notify() that arrived while the loop was busy claiming: look again before sleeping. */
+  let woken = false;
+  const poke = () => {
+    if (wake) wake();
+    else woken = true;
+  };
+  let loopDone: Promise<void> = Promise.resolve();
+  const timers: NodeJS.Timeout[] = [];
+
+  const notifyWaiters = (submissionId: string) => {
+    for (const resolve of waiters.get(submissionId) ?? []) resolve();
+    waiters.delete(submissionId);
+  };
+
+  async function finish(job: Job, outcome: JobOutcome, startedAt: number, jlog: Logger): Promise<void> {
+    const finishedAt = now();
+    const stored = await storage.completeJob(job, outcome, { startedAt, finishedAt });
+    if (!stored) {
+      jlog.warn("grading already stored or lease lost; result discarded");
+      return;
+    }
+    metrics.gradingFinished(outcome.status === "graded" ? outcomeOf(outcome.report) : "error", (finishedAt - startedAt) / 1000);
+    jlog.info(
+      outcome.status === "graded"
+        ? { status: "graded", score: outcome.report.score, maxScore: outcome.report.maxScore, durationMs: finishedAt - startedAt }
+        : { status: "error", error: outcome.error },
+      "grading stored",
+    );
+    if (job.callbackUrl) {
+      const record = await storage.getSubmission(job.submissionId);
+      if (record) {
+        webhooks.deliver({ submissionId: job.submissionId, gradingAttempt: job.attempt, url: job.callbackUrl, payload: webhookPayload(record) });
+      }
+    }
+  }
+
+  async function gradeJob(job: Job): Promise<void> {
+    const jlog = log.child({ submissionId: job.submissionId, attempt: job.attempt, claims: job.claims });
+    const startedAt = now();
+    if (job.claims > config.maxJobClaims) {
+      // Each earlier claim ended with its process dying mid-grading: stop feeding it to workers.
+      await finish(job, { status: "error", error: `grading did not complete after ${config.maxJobClaims} tries` }, startedAt, jlog);
+      return;
+    }
+    jlog.info("grading started");
+    let outcome: JobOutcome;
+    try {
+      const report = await grader.grade({ source: job.source, ...(job.exercises ? { exercises: job.exercises } : {}) });
+      outcome = { status: "graded", report };
+    } catch (err) {
+      if (isRejection(err)) {
+        outcome = { status: "error", error: err.message };
+      } else if (stopping || job.claims < config.maxJobClaims) {
+        jlog.error({ err }, "grading failed; job requeued");
+        await storage.releaseJob(job.jobId, job.leaseToken);
+        return;
+      } else {
+        jlog.error({ err }, "grading failed; giving up");
+        outcome = { status: "error", error: "grading failed because of an internal error" };
+      }
+    }
+    await finish(job, outcome, startedAt, jlog);
+  }
+
+  function start(job: Job): void {
+    const done = gradeJob(job)
+      .catch((err: unknown) => log.error({ err, submissionId: job.submissionId }, "grading loop error"))
+      .finally(() => {
+        active.delete(job.jobId);
+        notifyWaiters(job.submissionId);
+        poke();
+      });
+    active.set(job.jobId, { job, done });
+  }
+
+  async function loop(): Promise<void> {
+    while (running) {
+      const free = config.gradingConcurrency - active.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          const jobs = await storage.claimJobs({ limit: free, leaseMs: config.leaseMs, now: now() });
+          jobs.forEach(start);
+          claimed = jobs.length;
+        } catch (err) {
+          log.error({ err }, "claiming jobs failed");
+        }
+      }
+      if ((claimed > 0 && claimed === free) || woken) {
+        woken = false;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          wake = null;
+          resolve();
+        }, config.queuePollIntervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          wake = null;
+          resolve();
+        };
+      });
+    }
+  }
+
+  async function housekeeping(): Promise<void> {
+    const until = now() + config.leaseMs;
+    for (const { job } of active.values()) await storage.renewLease(job.jobId, job.leaseToken, until);
+    const requeued = await storage.requeueExpired(now());
+    if (requeued > 0) {
+      log.warn({ requeued }, "requeued jobs whose lease lapsed");
+      poke();
+    }
+  }
+
+  return {
+    async start(): Promise<void> {
+      if (running) return;
+      running = true;
+      const requeued = await storage.requeueExpired(now());
+      if (requeued > 0) log.warn({ requeued }, "requeued jobs whose lease lapsed");
+      for (const pending of await storage.pendingWebhooks()) {
+        const record = await storage.getSubmission(pending.submissionId);
+        if (record) webhooks.deliver({ submissionId: pending.submissionId, gradingAttempt: pending.gradingAttempt, url: pending.callbackUrl, payload: webhookPayload(record) });
+      }
+      const tick = setInterval(() => {
+        housekeeping().catch((err: unknown) => log.error({ err }, "lease housekeeping failed"));
+      }, Math.max(100, Math.floor(config.leaseMs / 3)));
+      tick.unref();
+      timers.push(tick);
+      loopDone = loop();
+    },
+    /** New work was enqueued: look now rather than at the next poll. */
+    notify(): void {
+      poke();
+    },
+    /** Resolves true when this process finishes grading the submission, false after timeoutMs. */
+    waitFor(submissionId: string, timeoutMs: number): Promise<boolean> {
+      return new Promise((resolve) => {
+        const set = waiters.get(submissionId) ?? new Set();
+        const timer = setTimeout(() => {
+          set.delete(done);
+          resolve(false);
+        }, timeoutMs);
+        function done() {
+          clearTimeout(timer);
+          resolve(true);
+        }
+        set.add(done);
+        waiters.set(submissionId, set);
+      });
+    },
+    activeCount: () => active.size,
+    /** Stops claiming; waits up to graceMs for jobs in progress, then puts the rest back in the queue. */
+    async stop(graceMs: number): Promise<void> {
+      running = false;
+      stopping = true;
+      for (const t of timers) clearInterval(t);
+      wake?.();
+      await loopDone;
+      const all = Promise.allSettled([...active.values()].map((a) => a.done));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([all, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+      clearTimeout(timer);
+      for (const { job } of active.values()) {
+        log.warn({ submissionId: job.submissionId, attempt: job.attempt }, "drain: grading unfinished, job requeued");
+        await storage.releaseJob(job.jobId, job.leaseToken);
+      }
+      // Requests waiting on ?wait=true answer 202 now instead of holding the shutdown open.
+      for (const id of [...waiters.keys()]) notifyWaiters(id);
+    },
+    /** Resolves once every grading this loop started has settled (after the grader is closed). */
+    async settled(): Promise<void> {
+      await Promise.allSettled([...active.values()].map((a) => a.done));
+    },
+  };
+}
+export type GradingLoop = ReturnType<typeof createGradingLoop>;

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { caseReport, exerciseReport, report, type CaseReport, type Report } from "../grader/report.ts";
+
+/**
+ * What a student may see: hidden cases reduced to name and outcome, no timings. Messages of hidden
+ * cases are replaced because student code can throw or return anything, including its inputs.
+ */
+export const studentCaseReport = caseReport.pick({ name: true, visible: true, outcome: true, message: true, variant: true, printout: true });
+export const studentReport = report.omit({ timings: true }).extend({
+  exercises: z.array(exerciseReport.extend({ cases: z.array(studentCaseReport) })),
+});
+export type StudentReport = z.infer<typeof studentReport>;
+
+const HIDDEN_MESSAGES: Record<CaseReport["outcome"], string> = {
+  passed: "passed",
+  wrong: "wrong answer",
+  error: "your code threw an error on this hidden case",
+  timeout: "time limit exceeded",
+  memory_limit: "memory limit exceeded",
+};
+
+export function redactForStudent(full: Report): StudentReport {
+  return {
+    score: full.score,
+    maxScore: full.maxScore,
+    diagnostics: full.diagnostics,
+    exercises: full.exercises.map((exercise) => ({
+      id: exercise.id,
+      title: exercise.title,
+      score: exercise.score,
+      maxScore: exercise.maxScore,
+      status: exercise.status,
+      ...(exercise.message === undefined ? {} : { message: exercise.message }),
+      cases: exercise.cases.map((c) => {
+        if (!c.visible) return { name: c.name, visible: false, outcome: c.outcome, message: HIDDEN_MESSAGES[c.outcome] };
+        const { durationMs: _durationMs, ...visible } = c;
+        return visible;
+      }),
+    })),
+  };
+}

@@ -1,0 +1,22 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { AppDeps } from "../app.ts";
+import { health } from "../schemas.ts";
+
+export const opsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  app.get("/healthz", { schema: { tags: ["ops"], security: [], response: { 200: health } } }, async () => ({ status: "ok" as const }));
+
+  app.get("/readyz", { schema: { tags: ["ops"], security: [], response: { 200: health, 503: health } } }, async (_request, reply) => {
+    if (deps.draining()) return reply.code(503).send({ status: "draining" });
+    try {
+      await deps.storage.queueDepth();
+      return { status: "ok" as const };
+    } catch {
+      return reply.code(503).send({ status: "unavailable" });
+    }
+  });
+
+  app.get("/metrics", { schema: { tags: ["ops"], security: [] } }, async (_request, reply) => {
+    const text = await deps.metrics.registry.metrics();
+    return reply.type(deps.metrics.registry.contentType).send(text);
+  });
+};

@@ -1,0 +1,73 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { AppDeps } from "../app.ts";
+import { requireStaff } from "../app.ts";
+import { ApiError } from "../errors.ts";
+import { buildGradebook, gradebookCsv } from "../gradebook.ts";
+import {
+  bulkRegradeAccepted, bulkRegradeRequest, deliveryList, errorBody, gradebook, gradebookQuery,
+  regradeAccepted, submissionParams,
+} from "../schemas.ts";
+
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 429: errorBody };
+
+export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const { storage } = deps;
+  app.addHook("preHandler", async (request) => requireStaff(request.principal));
+
+  app.get(
+    "/submissions/:id/deliveries",
+    { schema: { tags: ["staff"], description: "Webhook delivery attempts for this submission.", params: submissionParams, response: { 200: deliveryList, ...errors } } },
+    async (request) => {
+      if (!(await storage.getSubmission(request.params.id))) throw new ApiError(404, "not_found", `no submission ${request.params.id}`);
+      const deliveries = await storage.listDeliveries(request.params.id);
+      return { deliveries: deliveries.map((d) => ({ ...d, at: new Date(d.at).toISOString() })) };
+    },
+  );
+
+  app.post(
+    "/submissions/:id/regrade",
+    { schema: { tags: ["staff"], description: "Grade again as a new attempt; earlier attempts stay in the history.", params: submissionParams, response: { 202: regradeAccepted, ...errors } } },
+    async (request, reply) => {
+      const result = await storage.enqueueRegrade(request.params.id, Date.now());
+      if (!result) throw new ApiError(404, "not_found", `no submission ${request.params.id}`);
+      request.log.info({ submissionId: request.params.id, attempt: result.attempt, queued: result.queued }, "regrade requested");
+      deps.queue.notify();
+      const record = await storage.getSubmission(request.params.id);
+      return reply.code(202).send({ id: request.params.id, attempt: result.attempt, status: record?.status ?? "queued" });
+    },
+  );
+
+  app.post(
+    "/regrade",
+    { schema: { tags: ["staff"], description: "Regrade every finished submission (optionally those including one exercise, or of one student).", body: bulkRegradeRequest, response: { 202: bulkRegradeAccepted, ...errors } } },
+    async (request, reply) => {
+      const queued = await storage.enqueueBulkRegrade(request.body, Date.now());
+      request.log.info({ ...request.body, queued }, "bulk regrade requested");
+      deps.queue.notify();
+      return reply.code(202).send({ queued });
+    },
+  );
+
+  app.get(
+    "/gradebook",
+    {
+      schema: {
+        tags: ["staff"],
+        description: "Best score per student per exercise and the total. ?format=csv (or Accept: text/csv) gives a CSV for Canvas/Moodle import.",
+        querystring: gradebookQuery,
+        response: { 200: gradebook, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const book = buildGradebook(deps.exercises, await storage.gradebook());
+      const csv = request.query.format === "csv" || (request.query.format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ""));
+      if (!csv) return book;
+      return reply
+        .type("text/csv; charset=utf-8")
+        .header("content-disposition", 'attachment; filename="autograde-gradebook.csv"')
+        .serializer((text: string) => text)
+        // The typed reply only knows the JSON schema; the custom serializer above sends this string as is.
+        .send(gradebookCsv(book) as never);
+    },
+  );
+};

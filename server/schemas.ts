@@ -1,0 +1,144 @@
+import { z } from "zod";
+import { EXERCISE_IDS } from "../exercises/types.ts";
+import { report } from "../grader/report.ts";
+import { principalName } from "./config.ts";
+import { studentReport } from "./redact.ts";
+
+/** Every request and response shape of the API; types come from z.infer, OpenAPI from these objects. */
+export const errorBody = z.object({
+  error: z.string().describe("Machine-readable code, e.g. validation_error"),
+  message: z.string().describe("What was wrong, naming the field"),
+  details: z.unknown().optional(),
+});
+export type ErrorBody = z.infer<typeof errorBody>;
+
+export const exerciseId = z.enum(EXERCISE_IDS, {
+  error: (issue) => `unknown exercise ${JSON.stringify(issue.input)}; expected one of ${EXERCISE_IDS.join(", ")}`,
+});
+
+export const exerciseSummary = z.object({
+  id: exerciseId,
+  title: z.string(),
+  points: z.number(),
+});
+
+export const exerciseDetail = exerciseSummary.extend({
+  description: z.string(),
+  signature: z.string(),
+  starter: z.string(),
+  visibleCases: z.array(
+    z.object({
+      name: z.string(),
+      /** Tensors as `{ shape, data: number[] }`. */
+      args: z.array(z.unknown()),
+      /** The worksheet's printout of the expected answer. */
+      expected: z.string(),
+    }),
+  ),
+  hiddenCaseCount: z.number().int(),
+});
+
+export const exerciseParams = z.object({ id: exerciseId });
+
+export const submissionRequest = z.strictObject({
+  source: z.string().min(1, "source is empty").describe("The TypeScript module exporting the exercise functions"),
+  exercises: z.array(exerciseId).min(1).optional().describe("Grade only these exercises (default: all)"),
+  callbackUrl: z
+    .url({ protocol: /^https?$/, error: "callbackUrl must be an http(s) URL" })
+    .max(2048)
+    .optional()
+    .describe("Receives the graded submission as a signed POST"),
+});
+export type SubmissionRequest = z.infer<typeof submissionRequest>;
+
+export const submissionStatus = z.enum(["queued", "running", "graded", "error"]);
+
+export const submissionQuery = z.object({
+  wait: z.enum(["true", "false"]).optional().describe("Answer with the graded report if grading finishes in time"),
+});
+
+export const submissionAccepted = z.object({ id: z.uuid(), status: submissionStatus });
+
+export const anyReport = z.union([report, studentReport]).describe("Staff see the full report; students the redacted one");
+
+export const submissionView = z.object({
+  id: z.uuid(),
+  status: submissionStatus,
+  student: z.string(),
+  exercises: z.array(exerciseId).nullable(),
+  createdAt: z.iso.datetime(),
+  attempt: z.number().int(),
+  score: z.number().nullable(),
+  maxScore: z.number().nullable(),
+  gradedAt: z.iso.datetime().nullable(),
+  error: z.string().nullable(),
+  callbackUrl: z.string().nullable().optional(),
+  report: anyReport.nullable().optional(),
+  source: z.string().optional(),
+});
+export type SubmissionView = z.infer<typeof submissionView>;
+
+export const submissionParams = z.object({ id: z.uuid({ error: "id must be a submission id (UUID)" }) });
+
+export const submissionListQuery = z.object({
+  student: principalName.optional(),
+  exercise: exerciseId.optional(),
+  since: z.iso.datetime({ offset: true, error: "since must be an ISO 8601 date-time" }).optional(),
+  until: z.iso.datetime({ offset: true, error: "until must be an ISO 8601 date-time" }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(64).optional(),
+});
+
+export const submissionList = z.object({
+  items: z.array(submissionView),
+  nextCursor: z.string().nullable(),
+});
+
+export const gradingView = z.object({
+  attempt: z.number().int(),
+  status: z.enum(["graded", "error"]),
+  score: z.number().nullable(),
+  maxScore: z.number().nullable(),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  error: z.string().nullable(),
+  report: anyReport.nullable(),
+});
+export const gradingHistory = z.object({ gradings: z.array(gradingView) });
+
+export const deliveryList = z.object({
+  deliveries: z.array(
+    z.object({
+      gradingAttempt: z.number().int(),
+      attempt: z.number().int(),
+      url: z.string(),
+      statusCode: z.number().int().nullable(),
+      error: z.string().nullable(),
+      at: z.iso.datetime(),
+      durationMs: z.number(),
+    }),
+  ),
+});
+
+export const regradeAccepted = z.object({ id: z.uuid(), attempt: z.number().int(), status: submissionStatus });
+export const bulkRegradeRequest = z.strictObject({
+  exercise: exerciseId.optional().describe("Only submissions that include this exercise"),
+  student: principalName.optional(),
+});
+export const bulkRegradeAccepted = z.object({ queued: z.number().int() });
+
+export const gradebookQuery = z.object({ format: z.enum(["json", "csv"]).optional() });
+export const gradebook = z.object({
+  exercises: z.array(z.object({ id: exerciseId, title: z.string(), maxScore: z.number() })),
+  maxTotal: z.number(),
+  students: z.array(
+    z.object({
+      student: z.string(),
+      scores: z.record(z.string(), z.number().nullable()),
+      total: z.number(),
+    }),
+  ),
+});
+export type Gradebook = z.infer<typeof gradebook>;
+
+export const health = z.object({ status: z.enum(["ok", "draining", "unavailable"]) });

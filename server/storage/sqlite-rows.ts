@@ -1,0 +1,71 @@
+import type { ExerciseId } from "../../exercises/types.ts";
+import type { Report } from "../../grader/report.ts";
+import type { ApiRole } from "../config.ts";
+import { InvalidCursorError, type ApiKeyRecord, type DeliveryRecord, type Grading, type SubmissionRecord } from "./types.ts";
+
+/** Rows as better-sqlite3 returns them, and their mapping to the storage interface's records. */
+export type Row = Record<string, unknown>;
+
+export const SUBMISSION_SELECT = `
+  SELECT s.seq, s.id, s.student, s.submitted_by, s.exercises, s.callback_url, s.created_at, s.attempts,
+         j.state AS job_state,
+         g.attempt AS g_attempt, g.status AS g_status, g.report AS g_report, g.error AS g_error,
+         g.started_at AS g_started_at, g.finished_at AS g_finished_at
+  FROM submissions s
+  LEFT JOIN jobs j ON j.submission_id = s.id
+  LEFT JOIN gradings g ON g.submission_id = s.id
+    AND g.attempt = (SELECT MAX(attempt) FROM gradings WHERE submission_id = s.id)`;
+
+export const parseGrading = (row: Row, prefix = "g_"): Grading => ({
+  attempt: Number(row[`${prefix}attempt`]),
+  status: row[`${prefix}status`] as Grading["status"],
+  // Written by completeJob from a report the grader produced; the response schema re-checks it on the way out.
+  report: row[`${prefix}report`] == null ? null : (JSON.parse(String(row[`${prefix}report`])) as Report),
+  error: (row[`${prefix}error`] as string | null) ?? null,
+  startedAt: Number(row[`${prefix}started_at`]),
+  finishedAt: Number(row[`${prefix}finished_at`]),
+});
+
+export const toSubmission = (row: Row): SubmissionRecord => {
+  const latest = row.g_attempt == null ? null : parseGrading(row);
+  const jobState = row.job_state as "queued" | "running" | null;
+  return {
+    id: String(row.id),
+    student: String(row.student),
+    submittedBy: String(row.submitted_by),
+    exercises: row.exercises == null ? null : (JSON.parse(String(row.exercises)) as ExerciseId[]),
+    callbackUrl: (row.callback_url as string | null) ?? null,
+    createdAt: Number(row.created_at),
+    status: jobState ?? latest?.status ?? "queued",
+    attempt: Number(row.attempts),
+    latest,
+  };
+};
+
+export const toKey = (row: Row): ApiKeyRecord => ({
+  id: String(row.id),
+  role: row.role as ApiRole,
+  name: String(row.name),
+  createdAt: Number(row.created_at),
+  revokedAt: row.revoked_at == null ? null : Number(row.revoked_at),
+});
+
+export const toDelivery = (row: Row): DeliveryRecord => ({
+  attempt: Number(row.attempt),
+  gradingAttempt: Number(row.grading_attempt),
+  url: String(row.url),
+  statusCode: row.status_code == null ? null : Number(row.status_code),
+  error: (row.error as string | null) ?? null,
+  at: Number(row.at),
+  durationMs: Number(row.duration_ms),
+});
+
+export function encodeCursor(seq: number): string {
+  return Buffer.from(`s${seq}`).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): number {
+  const match = /^s(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString());
+  if (!match) throw new InvalidCursorError();
+  return Number(match[1]);
+}

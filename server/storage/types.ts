@@ -1,0 +1,162 @@
+import type { ExerciseId } from "../../exercises/types.ts";
+import type { Report } from "../../grader/report.ts";
+import type { ApiRole } from "../config.ts";
+
+/**
+ * The one storage interface. SQLite implements it now, PostgreSQL later: keep it async and keep
+ * SQL behind it. Times are epoch milliseconds.
+ */
+export type SubmissionStatus = "queued" | "running" | "graded" | "error";
+
+export interface NewSubmission {
+  readonly student: string;
+  /** Who submitted (the API key's name): idempotency keys are scoped to it. */
+  readonly submittedBy: string;
+  readonly source: string;
+  /** null: every exercise. */
+  readonly exercises: readonly ExerciseId[] | null;
+  readonly callbackUrl: string | null;
+  readonly idempotencyKey: string | null;
+  /** Hash of the request body, to tell a retry from a different request under the same key. */
+  readonly requestHash: string;
+  readonly now: number;
+}
+
+export interface Grading {
+  readonly attempt: number;
+  readonly status: "graded" | "error";
+  readonly report: Report | null;
+  readonly error: string | null;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+}
+
+export interface SubmissionRecord {
+  readonly id: string;
+  readonly student: string;
+  readonly submittedBy: string;
+  readonly exercises: readonly ExerciseId[] | null;
+  readonly callbackUrl: string | null;
+  readonly createdAt: number;
+  readonly status: SubmissionStatus;
+  /** The attempt being graded or last graded; regrades add attempts. */
+  readonly attempt: number;
+  /** The latest finished grading, if any (a regrade in progress keeps showing the previous one). */
+  readonly latest: Grading | null;
+}
+
+export type CreateSubmissionResult =
+  | { readonly kind: "created"; readonly submission: SubmissionRecord }
+  | { readonly kind: "replayed"; readonly submission: SubmissionRecord }
+  | { readonly kind: "idempotency_conflict"; readonly existingId: string }
+  | { readonly kind: "queue_full"; readonly depth: number };
+
+export interface SubmissionFilter {
+  readonly student?: string;
+  readonly exercise?: ExerciseId;
+  readonly since?: number;
+  readonly until?: number;
+  readonly limit: number;
+  /** Opaque cursor from a previous page. */
+  readonly cursor?: string;
+}
+
+export interface Job {
+  readonly jobId: number;
+  readonly submissionId: string;
+  readonly attempt: number;
+  readonly source: string;
+  readonly exercises: readonly ExerciseId[] | null;
+  readonly callbackUrl: string | null;
+  /** Identifies this claim; completing with a stale token is a no-op. */
+  readonly leaseToken: string;
+  /** How many times this job has been claimed, this claim included. */
+  readonly claims: number;
+}
+
+export type JobOutcome =
+  | { readonly status: "graded"; readonly report: Report }
+  | { readonly status: "error"; readonly error: string };
+
+export interface DeliveryRecord {
+  readonly attempt: number;
+  readonly gradingAttempt: number;
+  readonly url: string;
+  readonly statusCode: number | null;
+  readonly error: string | null;
+  readonly at: number;
+  readonly durationMs: number;
+}
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly role: ApiRole;
+  readonly name: string;
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
+}
+
+export interface GradebookCell {
+  readonly student: string;
+  readonly exercise: ExerciseId;
+  readonly score: number;
+  readonly maxScore: number;
+}
+
+export interface PendingWebhook {
+  readonly submissionId: string;
+  readonly gradingAttempt: number;
+  readonly callbackUrl: string;
+}
+
+export interface Storage {
+  /** Stores the submission and enqueues its grading in one transaction. */
+  createSubmission(input: NewSubmission, limits: { maxQueueDepth: number }): Promise<CreateSubmissionResult>;
+  getSubmission(id: string): Promise<SubmissionRecord | null>;
+  getSource(id: string): Promise<string | null>;
+  listSubmissions(filter: SubmissionFilter): Promise<{ items: SubmissionRecord[]; nextCursor: string | null }>;
+  listGradings(submissionId: string): Promise<Grading[]>;
+
+  /** Claims up to `limit` queued jobs; each lease lasts `leaseMs` unless renewed. */
+  claimJobs(input: { limit: number; leaseMs: number; now: number }): Promise<Job[]>;
+  renewLease(jobId: number, leaseToken: string, until: number): Promise<boolean>;
+  /**
+   * Stores the grading for the job's attempt and removes the job, atomically. At most one grading
+   * per (submission, attempt): a second completion of the same attempt stores nothing.
+   */
+  completeJob(job: Job, outcome: JobOutcome, timing: { startedAt: number; finishedAt: number }): Promise<boolean>;
+  /** Puts a claimed job back in the queue (drain before exit). */
+  releaseJob(jobId: number, leaseToken: string): Promise<void>;
+  /** Requeues jobs whose lease lapsed; returns how many. */
+  requeueExpired(now: number): Promise<number>;
+  queueDepth(): Promise<{ queued: number; running: number }>;
+
+  /** Adds an attempt for one submission; null when it does not exist. Already queued: no new attempt. */
+  enqueueRegrade(submissionId: string, now: number): Promise<{ attempt: number; queued: boolean } | null>;
+  /** Every graded or errored submission (optionally only those including `exercise`) gets a new attempt. */
+  enqueueBulkRegrade(filter: { exercise?: ExerciseId; student?: string }, now: number): Promise<number>;
+
+  gradebook(): Promise<GradebookCell[]>;
+
+  recordDelivery(submissionId: string, delivery: DeliveryRecord): Promise<void>;
+  listDeliveries(submissionId: string): Promise<DeliveryRecord[]>;
+  /** Gradings with a callback whose webhook has not finished (delivered or given up). */
+  pendingWebhooks(): Promise<PendingWebhook[]>;
+  markWebhookDone(submissionId: string, gradingAttempt: number, state: "delivered" | "failed"): Promise<void>;
+
+  createApiKey(input: { role: ApiRole; name: string; secretHash: string; now: number }): Promise<ApiKeyRecord>;
+  findApiKeyByHash(secretHash: string): Promise<ApiKeyRecord | null>;
+  /** Revokes by id, or every active key of that name; returns how many. */
+  revokeApiKey(idOrName: string, now: number): Promise<number>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+
+  close(): Promise<void>;
+}
+
+/** A list cursor this server did not issue: client input, mapped to a 400. */
+export class InvalidCursorError extends Error {
+  override name = "InvalidCursorError";
+  constructor() {
+    super("cursor is not one this server issued");
+  }
+}

@@ -1,0 +1,148 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+export const KEYS = {
+  staff: "staff-secret-for-tests",
+  alice: "alice-secret-for-tests",
+  bob: "bob-secret-for-tests-1",
+} as const;
+export const WEBHOOK_SECRET = "webhook-secret-for-tests";
+
+export function tempDataDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "autograde-e2e-"));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Every stdout line (pino JSON), for log assertions. */
+  readonly logs: string[];
+  /** SIGTERM and wait for the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL the server process alone, as a crash would. */
+  kill9(): Promise<void>;
+  /** Kills whatever is left of the process group (orphaned grading workers after kill -9). */
+  cleanup(): void;
+}
+
+/**
+ * Spawns the real server (`node --import tsx server/main.ts`) on a free port against dataDir,
+ * with small pools and short leases so the suite stays light on two cores.
+ */
+export async function startServerProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      AUTOGRADE_DATA_DIR: dataDir,
+      AUTOGRADE_API_KEYS: `staff:prof:${KEYS.staff},student:alice:${KEYS.alice},student:bob:${KEYS.bob}`,
+      AUTOGRADE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      AUTOGRADE_POOL_SIZE: "1",
+      AUTOGRADE_GRADING_CONCURRENCY: "1",
+      AUTOGRADE_TYPECHECK: "false",
+      AUTOGRADE_LEASE_MS: "3000",
+      AUTOGRADE_QUEUE_POLL_INTERVAL_MS: "200",
+      AUTOGRADE_WEBHOOK_INITIAL_BACKOFF_MS: "100",
+      AUTOGRADE_LOG_LEVEL: "info",
+      ...env,
+    },
+  });
+  const logs: string[] = [];
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffered = "";
+    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s; stderr:\n${stderr}`)), 30_000);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      let newline: number;
+      while ((newline = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        logs.push(line);
+        if (line.includes('"autograde listening"')) {
+          clearTimeout(timer);
+          resolve((JSON.parse(line) as { url: string }).url);
+        }
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening; stderr:\n${stderr}`));
+    });
+  });
+
+  const cleanup = () => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // The group is already gone.
+    }
+  };
+  return {
+    url,
+    child,
+    logs,
+    async stop() {
+      child.kill("SIGTERM");
+      return exited;
+    },
+    async kill9() {
+      child.kill("SIGKILL");
+      await exited;
+    },
+    cleanup,
+  };
+}
+
+/** A small JSON client bound to one server and one key. */
+export function client(baseUrl: string, secret: string | null) {
+  const headers = (extra: Record<string, string> = {}) => ({
+    ...(secret === null ? {} : { authorization: `Bearer ${secret}` }),
+    ...extra,
+  });
+  async function request(method: string, path: string, body?: unknown, extra: Record<string, string> = {}) {
+    const init: RequestInit = { method, headers: headers(extra) };
+    if (body !== undefined) {
+      init.body = typeof body === "string" ? body : JSON.stringify(body);
+      init.headers = headers({ "content-type": "application/json", ...extra });
+    }
+    const response = await fetch(`${baseUrl}${path}`, init);
+    const text = await response.text();
+    let json: any = undefined;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // Not JSON (CSV, HTML, metrics): callers read text.
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  }
+  return {
+    get: (path: string, extra?: Record<string, string>) => request("GET", path, undefined, extra),
+    post: (path: string, body?: unknown, extra?: Record<string, string>) => request("POST", path, body, extra),
+    raw: (path: string, init: RequestInit) => fetch(`${baseUrl}${path}`, { ...init, headers: { ...headers(), ...(init.headers as Record<string, string>) } }),
+    /** Polls until the submission reaches graded or error. */
+    async waitGraded(id: string, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const r = await request("GET", `/v1/submissions/${id}`);
+        if (r.json?.status === "graded" || r.json?.status === "error") return r.json;
+        if (Date.now() > deadline) throw new Error(`submission ${id} still ${r.json?.status} after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+    },
+  };
+}
