@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { ApiError, createApiClient, type Credentials } from "./api.ts";
+
+interface Recorded {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+function fakeFetch(respond: (request: Recorded) => Response) {
+  const requests: Recorded[] = [];
+  const fetch = async (input: string | URL | Request, init?: RequestInit) => {
+    const request: Recorded = {
+      url: String(input),
+      method: init?.method ?? "GET",
+      headers: Object.fromEntries(new Headers(init?.headers).entries()),
+      ...(typeof init?.body === "string" ? { body: init.body } : {}),
+    };
+    requests.push(request);
+    return respond(request);
+  };
+  return { fetch: fetch as typeof globalThis.fetch, requests };
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+
+const uuid = "0f8fad5b-d9cb-469f-a165-70867728950e";
+
+describe("createApiClient", () => {
+  it.each<[string, Credentials, string | undefined]>([
+    ["bearer key -> Authorization header", { kind: "bearer", secret: "s3cret-key-123" }, "Bearer s3cret-key-123"],
+    ["cookie session -> no Authorization header", { kind: "cookie" }, undefined],
+  ])("%s", async (_name, credentials, expected) => {
+    const { fetch, requests } = fakeFetch(() => json(200, [{ id: "zero_pad", title: "Zero padding", points: 10 }]));
+    await createApiClient({ credentials, fetch }).listExercises();
+    expect(requests[0]?.headers.authorization).toBe(expected);
+  });
+
+  it.each([
+    ["wrapped", { exercises: [{ id: "zero_pad", title: "Zero-padding", points: 10 }] }],
+    ["bare array", [{ id: "zero_pad", title: "Zero-padding", points: 10 }]],
+  ])("listExercises reads a %s list", async (_name, body) => {
+    const { fetch } = fakeFetch(() => json(200, body));
+    const list = await createApiClient({ credentials: { kind: "cookie" }, fetch }).listExercises();
+    expect(list.map((e) => e.id)).toEqual(["zero_pad"]);
+  });
+
+  it("submit POSTs the source as JSON and returns the id", async () => {
+    const { fetch, requests } = fakeFetch(() => json(202, { id: uuid, status: "queued" }));
+    const accepted = await createApiClient({ credentials: { kind: "cookie" }, fetch }).submit({ source: "export {}" });
+    expect(accepted.id).toBe(uuid);
+    expect(requests[0]).toMatchObject({ url: "/v1/submissions", method: "POST", body: JSON.stringify({ source: "export {}" }) });
+    expect(requests[0]?.headers["content-type"]).toBe("application/json");
+  });
+
+  it.each([
+    ["student filter and cursor", { student: "alice", cursor: "abc" }, "/v1/submissions?student=alice&cursor=abc"],
+    ["no filter", {}, "/v1/submissions"],
+    ["a name needing escapes", { student: "a b&c" }, "/v1/submissions?student=a+b%26c"],
+  ])("listSubmissions with %s", async (_name, query, url) => {
+    const { fetch, requests } = fakeFetch(() => json(200, { items: [], nextCursor: null }));
+    const page = await createApiClient({ credentials: { kind: "cookie" }, fetch }).listSubmissions(query);
+    expect(requests[0]?.url).toBe(url);
+    expect(page.items).toEqual([]);
+  });
+
+  it("a student report without timings parses (students never get timings)", async () => {
+    const report = {
+      score: 10, maxScore: 10, diagnostics: [],
+      exercises: [{ id: "zero_pad", title: "Zero padding", score: 10, maxScore: 10, status: "passed", cases: [{ name: "x=[4,3,3,2] pad=2", visible: true, outcome: "passed", message: "passed" }] }],
+    };
+    const { fetch } = fakeFetch(() => json(200, { id: uuid, status: "graded", student: "alice", report }));
+    const submission = await createApiClient({ credentials: { kind: "cookie" }, fetch }).getSubmission(uuid);
+    expect(submission.report?.score).toBe(10);
+    expect(submission.report?.timings).toBeUndefined();
+  });
+
+  it("an error body becomes an ApiError with status, code and message", async () => {
+    const { fetch } = fakeFetch(() => json(413, { error: "payload_too_large", message: "source exceeds 262144 bytes" }));
+    const error = await createApiClient({ credentials: { kind: "cookie" }, fetch }).submit({ source: "x" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 413, code: "payload_too_large", message: "source exceeds 262144 bytes" });
+  });
+
+  it("a non-JSON error still names the status", async () => {
+    const { fetch } = fakeFetch(() => new Response("", { status: 502, statusText: "Bad Gateway" }));
+    const error = await createApiClient({ credentials: { kind: "cookie" }, fetch }).listExercises().catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 502, code: "http_502", message: "Bad Gateway" });
+  });
+
+  it("a 200 whose body does not fit the expected shape is an infrastructure error naming the route", async () => {
+    const { fetch } = fakeFetch(() => json(200, { id: uuid, status: "exploded" }));
+    await expect(createApiClient({ credentials: { kind: "cookie" }, fetch }).getSubmission(uuid)).rejects.toThrow(/GET \/v1\/submissions\/.*status/s);
+  });
+
+  it("gradebookCsv asks for CSV and keeps the server's file name", async () => {
+    const { fetch, requests } = fakeFetch(() => new Response("student,total\nalice,100\n", { status: 200, headers: { "content-type": "text/csv", "content-disposition": 'attachment; filename="gradebook-2026.csv"' } }));
+    const file = await createApiClient({ credentials: { kind: "cookie" }, fetch }).gradebookCsv();
+    expect(requests[0]?.url).toBe("/v1/gradebook?format=csv");
+    expect(file).toEqual({ filename: "gradebook-2026.csv", csv: "student,total\nalice,100\n" });
+  });
+
+  it("gradebook accepts exercises as ids or as objects with an id", async () => {
+    const { fetch } = fakeFetch(() => json(200, { exercises: [{ id: "zero_pad", title: "Zero padding", maxScore: 10 }, "distribute_value"], maxTotal: 15, students: [{ student: "alice", scores: { zero_pad: 10, distribute_value: null }, total: 10 }] }));
+    const book = await createApiClient({ credentials: { kind: "cookie" }, fetch }).gradebook();
+    expect(book.exercises).toEqual(["zero_pad", "distribute_value"]);
+    expect(book.students[0]?.scores.distribute_value).toBeNull();
+  });
+});

@@ -1,0 +1,115 @@
+import * as z from "zod/mini";
+import {
+  exerciseDetail,
+  exerciseList,
+  gradebook,
+  identity,
+  submission,
+  submissionAccepted,
+  submissionPage,
+  type ExerciseDetail,
+  type ExerciseSummary,
+  type Gradebook,
+  type Identity,
+  type Submission,
+  type SubmissionPage,
+} from "./schemas.ts";
+
+/**
+ * A key typed by a REST user or handed over by an LTI launch travels as a bearer token; a launch
+ * that set a same-origin session cookie needs no header at all.
+ */
+export type Credentials = { kind: "bearer"; secret: string } | { kind: "cookie" };
+
+/** A non-2xx answer from the service, carrying its `{ error, message }` body when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export interface ApiClient {
+  me(): Promise<Identity>;
+  listExercises(): Promise<ExerciseSummary[]>;
+  getExercise(id: string): Promise<ExerciseDetail>;
+  submit(body: { source: string; exercises?: string[] }): Promise<{ id: string }>;
+  getSubmission(id: string): Promise<Submission>;
+  listSubmissions(query?: { student?: string; cursor?: string; limit?: number }): Promise<SubmissionPage>;
+  gradebook(): Promise<Gradebook>;
+  gradebookCsv(): Promise<{ filename: string; csv: string }>;
+  regrade(id: string): Promise<{ id: string }>;
+}
+
+export interface ApiClientOptions {
+  credentials: Credentials;
+  fetch: typeof globalThis.fetch;
+  baseUrl?: string;
+}
+
+export function createApiClient({ credentials, fetch, baseUrl = "" }: ApiClientOptions): ApiClient {
+  async function send(method: string, path: string, body?: unknown, accept = "application/json"): Promise<Response> {
+    const headers: Record<string, string> = { accept };
+    if (credentials.kind === "bearer") headers.authorization = `Bearer ${credentials.secret}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      credentials: "same-origin",
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw await toApiError(response);
+    return response;
+  }
+
+  async function json<S extends z.ZodMiniType>(schema: S, method: string, path: string, body?: unknown): Promise<z.output<S>> {
+    const response = await send(method, path, body);
+    const parsed = schema.safeParse(await response.json());
+    if (!parsed.success) {
+      throw new Error(`unexpected response from ${method} ${path}: ${z.prettifyError(parsed.error)}`);
+    }
+    return parsed.data;
+  }
+
+  return {
+    me: () => json(identity, "GET", "/v1/me"),
+    listExercises: () => json(exerciseList, "GET", "/v1/exercises"),
+    getExercise: (id) => json(exerciseDetail, "GET", `/v1/exercises/${encodeURIComponent(id)}`),
+    submit: (body) => json(submissionAccepted, "POST", "/v1/submissions", body),
+    getSubmission: (id) => json(submission, "GET", `/v1/submissions/${encodeURIComponent(id)}`),
+    listSubmissions: (query = {}) => {
+      const params = new URLSearchParams();
+      if (query.student) params.set("student", query.student);
+      if (query.cursor) params.set("cursor", query.cursor);
+      if (query.limit) params.set("limit", String(query.limit));
+      const search = params.size > 0 ? `?${params}` : "";
+      return json(submissionPage, "GET", `/v1/submissions${search}`);
+    },
+    gradebook: () => json(gradebook, "GET", "/v1/gradebook"),
+    gradebookCsv: async () => {
+      const response = await send("GET", "/v1/gradebook?format=csv", undefined, "text/csv");
+      const disposition = response.headers.get("content-disposition") ?? "";
+      const named = /filename="?([^";]+)"?/.exec(disposition)?.[1];
+      return { filename: named ?? "gradebook.csv", csv: await response.text() };
+    },
+    regrade: (id) => json(submissionAccepted, "POST", `/v1/submissions/${encodeURIComponent(id)}/regrade`, {}),
+  };
+}
+
+const errorBody = z.object({ error: z.optional(z.string()), message: z.optional(z.string()) });
+
+async function toApiError(response: Response): Promise<ApiError> {
+  const text = await response.text().catch(() => "");
+  let body: z.output<typeof errorBody> = {};
+  try {
+    body = errorBody.parse(JSON.parse(text));
+  } catch {
+    body = {};
+  }
+  const message = body.message ?? (text.trim().slice(0, 200) || response.statusText || `HTTP ${response.status}`);
+  return new ApiError(response.status, body.error ?? `http_${response.status}`, message);
+}

@@ -1,0 +1,128 @@
+import type { CaseReport, Diagnostic, ExerciseReport, PageReport } from "./schemas.ts";
+import { h } from "./dom.ts";
+
+const OUTCOME_LABEL: Record<CaseReport["outcome"], string> = {
+  passed: "passed",
+  wrong: "wrong answer",
+  error: "error",
+  timeout: "time limit",
+  memory_limit: "memory limit",
+};
+
+const STATUS_LABEL: Record<ExerciseReport["status"], string> = {
+  passed: "passed",
+  partial: "partly passed",
+  failed: "failed",
+  missing: "missing",
+  compile_error: "compile error",
+};
+
+/** Submission ids are UUIDs; eight hex digits tell a student's attempts apart. */
+export function shortId(id: string): string {
+  return /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(id) ? id.slice(0, 8) : id;
+}
+
+export function formatScore(score: number, maxScore: number): string {
+  const round = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+  return `${round(score)}/${round(maxScore)}`;
+}
+
+/** List routes carry score and maxScore without the report; single reads carry both. */
+export function scoreOf(submission: { score?: number | null; maxScore?: number | null; report?: PageReport | null }): string {
+  const score = submission.report?.score ?? submission.score;
+  const maxScore = submission.report?.maxScore ?? submission.maxScore;
+  return score === null || score === undefined || maxScore === null || maxScore === undefined ? "" : formatScore(score, maxScore);
+}
+
+export function scoreBadge(exercise: Pick<ExerciseReport, "score" | "maxScore" | "status">): HTMLElement {
+  return h(
+    "span",
+    { class: `badge status-${exercise.status}`, "data-testid": "exercise-score" },
+    `${formatScore(exercise.score, exercise.maxScore)} · ${STATUS_LABEL[exercise.status]}`,
+  );
+}
+
+/** Case feedback of one exercise: a table, one row per case, hidden cases by name and outcome only. */
+export function renderCases(exercise: ExerciseReport): HTMLElement {
+  const body = exercise.cases.map((c) =>
+    h(
+      "tr",
+      { class: `outcome-${c.outcome}` },
+      h("th", { scope: "row" }, h("code", {}, c.name)),
+      h("td", {}, c.visible ? "visible" : "hidden"),
+      h("td", {}, h("span", { class: `badge outcome-${c.outcome}` }, OUTCOME_LABEL[c.outcome])),
+      h(
+        "td",
+        { class: "case-message" },
+        c.message,
+        c.variant ? ` (matched: ${c.variant})` : null,
+        c.printout
+          ? h(
+              "dl",
+              { class: "printout" },
+              h("dt", {}, "yours"),
+              h("dd", {}, h("pre", {}, c.printout.got)),
+              h("dt", {}, "expected"),
+              h("dd", {}, h("pre", {}, c.printout.expected)),
+            )
+          : null,
+        c.durationMs !== undefined ? h("span", { class: "muted" }, ` ${Math.round(c.durationMs)} ms`) : null,
+      ),
+    ),
+  );
+  return h(
+    "div",
+    { class: "cases" },
+    exercise.message ? h("p", { class: "exercise-message", role: "note" }, exercise.message) : null,
+    exercise.cases.length > 0
+      ? h(
+          "table",
+          {},
+          h("caption", { class: "visually-hidden" }, `Cases of ${exercise.id}`),
+          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "case"), h("th", { scope: "col" }, "kind"), h("th", { scope: "col" }, "outcome"), h("th", { scope: "col" }, "feedback"))),
+          h("tbody", {}, body),
+        )
+      : null,
+  );
+}
+
+export function renderDiagnostics(diagnostics: readonly Diagnostic[], onSelect?: (d: Diagnostic) => void): HTMLElement | null {
+  if (diagnostics.length === 0) return null;
+  return h(
+    "section",
+    { class: "diagnostics", "aria-label": "Compiler messages" },
+    h("h3", {}, "Compiler messages"),
+    h(
+      "ul",
+      {},
+      diagnostics.map((d) =>
+        h(
+          "li",
+          { class: `diagnostic-${d.severity}` },
+          onSelect
+            ? h("button", { type: "button", class: "link", onclick: () => onSelect(d) }, `line ${d.line}:${d.column}`)
+            : `line ${d.line}:${d.column}`,
+          ` ${d.severity}: ${d.message}`,
+        ),
+      ),
+    ),
+  );
+}
+
+/** A whole report, for staff drill-down: total, compiler messages, then each exercise with its cases. */
+export function renderReport(report: PageReport): HTMLElement {
+  return h(
+    "div",
+    { class: "report" },
+    h("p", { class: "total" }, "Total ", h("strong", { "data-testid": "report-total" }, formatScore(report.score, report.maxScore))),
+    renderDiagnostics(report.diagnostics),
+    report.exercises.map((exercise) =>
+      h(
+        "section",
+        { class: "report-exercise", "aria-label": exercise.id },
+        h("h4", {}, h("code", {}, exercise.id), ` ${exercise.title} `, scoreBadge(exercise)),
+        renderCases(exercise),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,108 @@
+import * as z from "zod/mini";
+
+/**
+ * What the page reads from the REST API, in zod/mini: classic zod is not tree-shakeable and would
+ * add ~450 KB to the page. The report shape mirrors grader/report.ts; schemas.test.ts holds the two
+ * together (a staff report from the grader's schema must parse here, and the types must agree).
+ * Only fields the page uses are required.
+ */
+const id = z.pipe(z.union([z.string(), z.number()]), z.transform(String));
+const optionalNumber = z.optional(z.nullable(z.number()));
+
+export const role = z.enum(["staff", "student"]);
+export type Role = z.infer<typeof role>;
+
+export const identity = z.object({ role, name: z.optional(z.string()) });
+export type Identity = z.infer<typeof identity>;
+
+export const exerciseSummary = z.object({ id: z.string(), title: z.string(), points: z.number() });
+export type ExerciseSummary = z.infer<typeof exerciseSummary>;
+/** `GET /v1/exercises` answers `{ exercises: [...] }`; a bare array is accepted too. */
+export const exerciseList = z.union([
+  z.array(exerciseSummary),
+  z.pipe(z.object({ exercises: z.array(exerciseSummary) }), z.transform((body) => body.exercises)),
+]);
+
+export const exerciseDetail = z.extend(exerciseSummary, {
+  description: z.string(),
+  signature: z.optional(z.string()),
+  starter: z.string(),
+});
+export type ExerciseDetail = z.infer<typeof exerciseDetail>;
+
+const caseReport = z.object({
+  name: z.string(),
+  visible: z.boolean(),
+  outcome: z.enum(["passed", "wrong", "error", "timeout", "memory_limit"]),
+  message: z.string(),
+  variant: z.optional(z.string()),
+  printout: z.optional(z.object({ got: z.string(), expected: z.string() })),
+  durationMs: z.optional(z.number()),
+});
+export type CaseReport = z.infer<typeof caseReport>;
+
+const exerciseReport = z.object({
+  id: z.string(),
+  title: z.string(),
+  score: z.number(),
+  maxScore: z.number(),
+  status: z.enum(["passed", "partial", "failed", "missing", "compile_error"]),
+  message: z.optional(z.string()),
+  cases: z.array(caseReport),
+});
+export type ExerciseReport = z.infer<typeof exerciseReport>;
+
+const diagnostic = z.object({
+  line: z.number(),
+  column: z.number(),
+  severity: z.enum(["error", "warning"]),
+  message: z.string(),
+});
+export type Diagnostic = z.infer<typeof diagnostic>;
+
+/** Students get reports without timings (and hidden cases reduced); staff get everything. */
+export const pageReport = z.object({
+  score: z.number(),
+  maxScore: z.number(),
+  exercises: z.array(exerciseReport),
+  diagnostics: z.array(diagnostic),
+  timings: z.optional(z.record(z.string(), z.number())),
+});
+export type PageReport = z.infer<typeof pageReport>;
+
+export const submissionStatus = z.enum(["queued", "running", "graded", "error"]);
+export type SubmissionStatus = z.infer<typeof submissionStatus>;
+
+export const submissionAccepted = z.object({ id });
+
+export const submission = z.object({
+  id,
+  status: submissionStatus,
+  student: z.optional(z.string()),
+  source: z.optional(z.string()),
+  createdAt: z.optional(z.union([z.string(), z.number()])),
+  score: optionalNumber,
+  maxScore: optionalNumber,
+  error: z.optional(z.nullable(z.string())),
+  report: z.optional(z.nullable(pageReport)),
+});
+export type Submission = z.infer<typeof submission>;
+
+export const submissionPage = z.object({
+  items: z.array(submission),
+  nextCursor: z.optional(z.nullable(z.string())),
+});
+export type SubmissionPage = z.infer<typeof submissionPage>;
+
+export const gradebookRow = z.object({
+  student: z.string(),
+  total: z.number(),
+  scores: z.record(z.string(), z.nullable(z.number())),
+});
+export type GradebookRow = z.infer<typeof gradebookRow>;
+
+export const gradebook = z.object({
+  exercises: z.array(z.union([z.string(), z.pipe(z.object({ id: z.string() }), z.transform((e) => e.id))])),
+  students: z.array(gradebookRow),
+});
+export type Gradebook = z.infer<typeof gradebook>;

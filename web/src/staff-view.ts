@@ -1,0 +1,161 @@
+import { ApiError, type ApiClient } from "./api.ts";
+import { h, replaceChildren } from "./dom.ts";
+import { formatScore, renderReport, scoreOf, shortId } from "./report-view.ts";
+import type { Gradebook, Identity, Submission } from "./schemas.ts";
+import { waitForGrading } from "./session.ts";
+import { newestFirst } from "./student-view.ts";
+import { formatWhen } from "./time.ts";
+
+export interface StaffViewOptions {
+  api: ApiClient;
+  identity: Identity;
+  root: HTMLElement;
+  announce: (message: string) => void;
+}
+
+export async function mountStaffView({ api, root, announce }: StaffViewOptions): Promise<void> {
+  const gradebookSlot = h("div", { class: "table-scroll" });
+  const drillHeading = h("h2", { id: "drill-heading", tabindex: -1 });
+  const submissionsSlot = h("div", { class: "table-scroll" });
+  const reportSlot = h("div", { class: "report-slot" });
+  const drillDown = h("section", { class: "drill-down", "aria-labelledby": "drill-heading", hidden: true }, drillHeading, submissionsSlot, reportSlot);
+  let selectedStudent: string | null = null;
+
+  replaceChildren(
+    root,
+    h(
+      "div",
+      { class: "staff-layout" },
+      h(
+        "section",
+        { "aria-labelledby": "gradebook-heading" },
+        h(
+          "div",
+          { class: "toolbar" },
+          h("h2", { id: "gradebook-heading" }, "Gradebook"),
+          h("button", { type: "button", onclick: () => void safely("Refresh", refresh) }, "Refresh"),
+          h("button", { type: "button", class: "primary", onclick: () => void safely("Download", downloadCsv) }, "Download CSV"),
+        ),
+        h("p", { class: "hint" }, "Choose a student to see their submissions, reports and regrade them."),
+        gradebookSlot,
+      ),
+      drillDown,
+    ),
+  );
+  await refresh();
+
+  async function refresh(): Promise<void> {
+    renderGradebook(await api.gradebook());
+    if (selectedStudent) await openStudent(selectedStudent, false);
+  }
+
+  function renderGradebook(book: Gradebook): void {
+    replaceChildren(
+      gradebookSlot,
+      h(
+        "table",
+        { class: "gradebook" },
+        h("caption", {}, `Best score per student and exercise (${book.students.length} students)`),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "student"), book.exercises.map((id) => h("th", { scope: "col", class: "number" }, h("code", {}, id))), h("th", { scope: "col", class: "number" }, "total"))),
+        h(
+          "tbody",
+          {},
+          book.students.length === 0 ? h("tr", {}, h("td", { colspan: book.exercises.length + 2 }, "No submissions yet.")) : null,
+          book.students.map((row) =>
+            h(
+              "tr",
+              {},
+              h("th", { scope: "row" }, h("button", { type: "button", class: "link", onclick: () => void safely("Opening the student", () => openStudent(row.student, true)) }, row.student)),
+              book.exercises.map((id) => h("td", { class: "number" }, formatCell(row.scores[id]))),
+              h("td", { class: "number" }, h("strong", {}, formatCell(row.total))),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  async function openStudent(student: string, moveFocus: boolean): Promise<void> {
+    if (student !== selectedStudent) replaceChildren(reportSlot);
+    selectedStudent = student;
+    const page = await api.listSubmissions({ student });
+    drillHeading.textContent = `Submissions by ${student}`;
+    replaceChildren(
+      submissionsSlot,
+      h(
+        "table",
+        { class: "submissions" },
+        h("thead", {}, h("tr", {}, ["#", "when", "status", "score"].map((t) => h("th", { scope: "col" }, t)), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "actions")))),
+        h("tbody", {}, newestFirst(page.items).map(submissionRow)),
+      ),
+    );
+    drillDown.hidden = false;
+    if (moveFocus) drillHeading.focus();
+  }
+
+  /** Focus moves to the report so keyboard users land on what they asked for. */
+  async function showReport(id: string): Promise<void> {
+    const full = await api.getSubmission(id);
+    const heading = h("h3", { tabindex: -1 }, `Report of submission ${shortId(full.id)}`);
+    replaceChildren(
+      reportSlot,
+      heading,
+      full.report ? renderReport(full.report) : h("p", {}, `Status: ${full.status}${full.error ? ` (${full.error})` : ""}`),
+      full.source !== undefined ? h("details", {}, h("summary", {}, "Source"), h("pre", { class: "source" }, h("code", {}, full.source))) : null,
+    );
+    heading.focus();
+  }
+
+  async function regrade(id: string): Promise<void> {
+    await api.regrade(id);
+    announce(`Submission ${shortId(id)} queued for regrading.`);
+    const done = await waitForGrading(api, id, { onStatus: () => {} });
+    await refresh();
+    await showReport(id);
+    announce(`Submission ${shortId(id)} regraded: ${done.report ? formatScore(done.report.score, done.report.maxScore) : done.status}.`);
+  }
+
+  /** A failed action is announced; the page stays usable. */
+  async function safely(what: string, task: () => Promise<void>): Promise<void> {
+    try {
+      await task();
+    } catch (error) {
+      announce(`${what} failed: ${error instanceof ApiError ? error.message : String(error)}`);
+    }
+  }
+
+  function submissionRow(submission: Submission): HTMLElement {
+    const label = shortId(submission.id);
+    return h(
+      "tr",
+      {},
+      h("td", { title: submission.id }, label),
+      h("td", {}, formatWhen(submission.createdAt)),
+      h("td", {}, submission.status),
+      h("td", { class: "number" }, scoreOf(submission)),
+      h(
+        "td",
+        { class: "actions" },
+        h("button", { type: "button", onclick: () => void safely("Showing the report", () => showReport(submission.id)) }, "Report", h("span", { class: "visually-hidden" }, ` of submission ${label}`)),
+        h("button", { type: "button", onclick: () => void safely("Regrade", () => regrade(submission.id)) }, "Regrade", h("span", { class: "visually-hidden" }, ` submission ${label}`)),
+      ),
+    );
+  }
+
+  async function downloadCsv(): Promise<void> {
+    const { filename, csv } = await api.gradebookCsv();
+    const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
+    const link = h("a", { href: url, download: filename, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    // Revoking at once can cancel the download in some browsers.
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    announce(`Downloaded ${filename}.`);
+  }
+}
+
+function formatCell(value: number | null | undefined): string {
+  if (value === null || value === undefined) return "–";
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
