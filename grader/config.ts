@@ -15,8 +15,10 @@ export const graderConfigSchema = z.object({
   submissionDeadlineMs: z.number().int().min(100).max(3_600_000).default(120_000),
   maxSourceBytes: z.number().int().min(1).max(16 * 1024 * 1024).default(262_144),
   maxOutputElements: z.number().int().min(1).max(100_000_000).default(4_000_000),
-  /** TypeScript checker warnings cost a few hundred ms the first time (see grader/typecheck.ts). */
+  /** TypeScript checker warnings: ~1 s cold, tens to hundreds of ms warm, in a thread of their own. */
   typecheck: z.boolean().default(true),
+  /** A check still running after this is abandoned with a "skipped" warning (hostile types can stall tsc). */
+  typecheckTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
 });
 
 export type GraderConfig = z.infer<typeof graderConfigSchema>;

@@ -6,7 +6,8 @@ import { createExpectedCache, type ExpectedCache, type PreparedCase } from "./ex
 import type { Diagnostic, ExerciseReport, Report } from "./report.ts";
 import type { SandboxExercise, SandboxJob, SandboxPool } from "./sandbox/protocol.ts";
 import { compileErrorReport, scoreExercise } from "./score.ts";
-import { createTypeChecker, type TypeChecker } from "./typecheck.ts";
+import type { TypeChecker } from "./typecheck.ts";
+import { createThreadedTypeChecker } from "./typecheck-thread.ts";
 
 export { graderConfigSchema, parseGraderConfig, type GraderConfig } from "./config.ts";
 export type { Report } from "./report.ts";
@@ -29,7 +30,7 @@ export interface GraderDeps {
   readonly config: GraderConfig;
   /** Defaults to the esbuild compile step; tests substitute their own. */
   readonly compile?: CompileSubmission;
-  /** Defaults to one TypeScript checker per grader (it caches the parsed lib files). */
+  /** Defaults to one TypeScript checker thread per grader (it caches the parsed lib files). */
   readonly typeChecker?: TypeChecker;
 }
 
@@ -41,6 +42,11 @@ export interface GradeInput {
 
 export interface Grader {
   grade(input: GradeInput): Promise<Report>;
+}
+
+/** What createGrader returns: closing ends its type-check thread (the pool belongs to whoever made it). */
+export interface ClosableGrader extends Grader {
+  close(): Promise<void>;
 }
 
 /** The source is refused before any work: the service maps it to HTTP 413, the CLI to exit 2. */
@@ -68,14 +74,15 @@ export interface GradingContext extends GraderDeps {
   readonly typeChecker: TypeChecker | undefined;
 }
 
-export function createGrader(deps: GraderDeps): Grader {
+export function createGrader(deps: GraderDeps): ClosableGrader {
+  const ownChecker = deps.config.typecheck && !deps.typeChecker ? createThreadedTypeChecker({ timeoutMs: deps.config.typecheckTimeoutMs }) : undefined;
   const context: GradingContext = {
     ...deps,
     compile: deps.compile ?? compileSubmission,
     expected: createExpectedCache(),
-    typeChecker: deps.config.typecheck ? (deps.typeChecker ?? createTypeChecker()) : undefined,
+    typeChecker: deps.config.typecheck ? (deps.typeChecker ?? ownChecker) : undefined,
   };
-  return { grade: (input) => gradeSubmission(context, input) };
+  return { grade: (input) => gradeSubmission(context, input), close: async () => ownChecker?.close() };
 }
 
 function selectExercises(catalogue: readonly Exercise[], requested: readonly string[] | undefined): Exercise[] {
@@ -111,21 +118,8 @@ export async function gradeSubmission(context: GradingContext, input: GradeInput
   }
 
   const job = buildSandboxJob(compiled.code, selected.map((e) => ({ exercise: e, cases: preparedFor(e) })), config);
-  const running = context.pool.run(job);
-  // The checker runs on this thread while the sandbox works in its own processes.
-  let diagnostics: Diagnostic[] = [];
-  let typecheckMs = 0;
-  if (context.typeChecker) {
-    const typecheckStarted = performance.now();
-    try {
-      diagnostics = context.typeChecker.check(input.source, selected);
-    } catch (error) {
-      // Warnings are a courtesy: a checker failure must not cost the student a grade.
-      log.warn({ err: error }, "type check failed");
-    }
-    typecheckMs = elapsed(typecheckStarted);
-  }
-  const result = await running;
+  // The checker runs in its own thread while the sandbox works in its own processes.
+  const [result, { diagnostics, typecheckMs }] = await Promise.all([context.pool.run(job), typecheck(context, input.source, selected)]);
 
   const compareStarted = performance.now();
   const byId = new Map(result.exercises.map((r) => [r.id, r]));
@@ -143,6 +137,18 @@ export async function gradeSubmission(context: GradingContext, input: GradeInput
   });
   log.debug({ score: report.score, maxScore: report.maxScore, timings: report.timings }, "graded");
   return report;
+}
+
+async function typecheck(context: GradingContext, source: string, selected: readonly Exercise[]): Promise<{ diagnostics: Diagnostic[]; typecheckMs: number }> {
+  if (!context.typeChecker) return { diagnostics: [], typecheckMs: 0 };
+  const started = performance.now();
+  try {
+    return { diagnostics: await context.typeChecker.check(source, selected), typecheckMs: elapsed(started) };
+  } catch (error) {
+    // Warnings are a courtesy: a checker failure must not cost the student a grade.
+    context.log.warn({ err: error }, "type check failed");
+    return { diagnostics: [], typecheckMs: elapsed(started) };
+  }
 }
 
 /** The sandbox's view of a submission: code, export names, arguments and limits; never expected values. */

@@ -1,13 +1,13 @@
 import { exercises as catalogue } from "../exercises/index.ts";
 import type { GraderConfig } from "./config.ts";
-import { createGrader, type Grader, type GraderLog } from "./index.ts";
+import { createGrader, type ClosableGrader, type GraderLog } from "./index.ts";
 import { createSandboxPool } from "./sandbox/pool.ts";
 import type { SandboxPool } from "./sandbox/protocol.ts";
 
 export interface LocalGrader {
-  readonly grader: Grader;
+  readonly grader: ClosableGrader;
   readonly pool: SandboxPool;
-  /** Drains the pool and ends its worker processes; the caller's process can then exit. */
+  /** Drains the pool, ends its worker processes and the type-check thread; the caller's process can then exit. */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -15,5 +15,11 @@ export interface LocalGrader {
 export function createLocalGrader({ config, log }: { readonly config: GraderConfig; readonly log: GraderLog }): LocalGrader {
   const pool = createSandboxPool({ size: config.poolSize, sandboxMemoryMb: config.sandboxMemoryMb, maxOutputElements: config.maxOutputElements, log });
   const grader = createGrader({ pool, exercises: catalogue, log, config });
-  return { grader, pool, close: (graceMs = 5000) => pool.close(graceMs) };
+  return {
+    grader,
+    pool,
+    close: async (graceMs = 5000) => {
+      await Promise.all([pool.close(graceMs), grader.close()]);
+    },
+  };
 }

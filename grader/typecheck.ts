@@ -33,12 +33,19 @@ export interface TypeCheckerOptions {
   readonly readFile?: (path: string) => string;
 }
 
+/** What the checker needs of an exercise: plain data, so it can cross to the checker's thread. */
+export type SignatureOf = Pick<Exercise, "id" | "signature">;
+
 export interface TypeChecker {
   /** Type errors in the submission and exports that do not fit their exercise's signature, as warnings. */
-  check(source: string, exercises: readonly Exercise[]): Diagnostic[];
+  check(source: string, exercises: readonly SignatureOf[]): Diagnostic[] | Promise<Diagnostic[]>;
 }
 
-export function createTypeChecker(options: TypeCheckerOptions = {}): TypeChecker {
+export interface SyncTypeChecker extends TypeChecker {
+  check(source: string, exercises: readonly SignatureOf[]): Diagnostic[];
+}
+
+export function createTypeChecker(options: TypeCheckerOptions = {}): SyncTypeChecker {
   const npPath = options.npDeclarationsPath ?? fileURLToPath(new URL("./np/np.d.ts", import.meta.url));
   const read = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
   const libDir = dirname(ts.getDefaultLibFilePath(COMPILER_OPTIONS));
@@ -103,7 +110,7 @@ export function createTypeChecker(options: TypeCheckerOptions = {}): TypeChecker
   };
 }
 
-function signaturesModule(exercises: readonly Exercise[]): string {
+function signaturesModule(exercises: readonly SignatureOf[]): string {
   const declarations = exercises.map((e) =>
     e.signature
       .split("\n")
@@ -118,7 +125,7 @@ function camelCase(id: string): string {
   return id.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-function signatureMismatches(program: ts.Program, submission: ts.SourceFile, signatures: ts.SourceFile, exercises: readonly Exercise[]): Diagnostic[] {
+function signatureMismatches(program: ts.Program, submission: ts.SourceFile, signatures: ts.SourceFile, exercises: readonly SignatureOf[]): Diagnostic[] {
   const checker = program.getTypeChecker();
   const exportsOf = (file: ts.SourceFile): Map<string, ts.Symbol> => {
     const moduleSymbol = checker.getSymbolAtLocation(file);
