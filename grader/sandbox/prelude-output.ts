@@ -75,7 +75,9 @@ export function createOutputConverter(b: Builtins, maxOutputElements: number): (
       } else {
         return bad(`${where}: data must be a typed array, number[] or boolean[], got ${describeKind(dataValue)}`);
       }
-      if (data.length !== size) bad(`${where}: data has ${data.length} elements but shape ${joinShape(shape)} needs ${size}`);
+      // The captured getter: student code may have redefined %TypedArray%.prototype.length.
+      const copied = lengthOfTypedArray(data);
+      if (copied !== size) bad(`${where}: data has ${copied} elements but shape ${joinShape(shape)} needs ${size}`);
       spend(size + rank, where);
       return { shape, data };
     }

@@ -15,7 +15,18 @@ export interface JobRunnerDeps {
   readonly yieldToEventLoop: () => Promise<void>;
 }
 
-type Call<T> = { ok: true; value: T } | { ok: false; failure: "timeout" | "memory" };
+/**
+ * "escaped": something other than a timeout or the memory limit came out of the call. Our prelude
+ * catches what student code throws, so this is isolated-vm surfacing an unhandled promise rejection
+ * from the student's microtasks: the student's failure, not the worker's.
+ */
+type Call<T> = { ok: true; value: T } | { ok: false; failure: "timeout" | "memory" } | { ok: false; failure: "escaped"; message: string };
+
+/** The host-side copy of an escaped error: isolated-vm hands us a plain Error whose message is a string. */
+function escapedMessage(error: unknown): string {
+  const raw = error instanceof Error ? error.message : typeof error === "string" ? error : "<unprintable value>";
+  return raw.length > 500 ? `${raw.slice(0, 500)}...` : raw;
+}
 
 /** One isolate for the submission; replaced only when the memory limit disposed it. */
 interface SubmissionIsolate {
@@ -82,7 +93,7 @@ export async function runJob(job: JobMessage, deps: JobRunnerDeps): Promise<void
     } catch (error) {
       if (isMemoryLimit(error, sandbox.isolate)) return { ok: false, failure: "memory" };
       if (isTimeout(error)) return { ok: false, failure: "timeout" };
-      throw error;
+      return { ok: false, failure: "escaped", message: escapedMessage(error) };
     }
   };
 
@@ -108,9 +119,14 @@ export async function runJob(job: JobMessage, deps: JobRunnerDeps): Promise<void
     const loaded = call<"ok" | "threw">(sandbox, api, "loadStudent", factory.derefInto({ release: true }), moduleBudget);
     isolateMs += elapsedSince(start);
     if (!loaded.ok) {
-      return loaded.failure === "memory"
-        ? { kind: "module_error", message: `evaluating the module exceeded the memory limit (${config.sandboxMemoryMb} MB)` }
-        : { kind: "module_error", message: `evaluating the module took longer than ${Math.round(moduleBudget)} ms` };
+      switch (loaded.failure) {
+        case "memory":
+          return { kind: "module_error", message: `evaluating the module exceeded the memory limit (${config.sandboxMemoryMb} MB)` };
+        case "timeout":
+          return { kind: "module_error", message: `evaluating the module took longer than ${Math.round(moduleBudget)} ms` };
+        case "escaped":
+          return { kind: "module_error", message: `evaluating the module failed: ${loaded.message}` };
+      }
     }
     if (loaded.value === "threw") {
       const taken = call<TakenResult>(sandbox, api, "takeResult", undefined, config.outputTimeoutMs);
@@ -119,7 +135,10 @@ export async function runJob(job: JobMessage, deps: JobRunnerDeps): Promise<void
     }
     type Lookup = { kind: "found"; name: string } | { kind: "not_function"; name: string; type: string } | { kind: "absent" } | { kind: "threw" };
     const lookup = call<Lookup>(sandbox, api, "resolveExport", new ivm.ExternalCopy([...exercise.exportNames]).copyInto({ release: true }), config.outputTimeoutMs);
-    if (!lookup.ok) return { kind: "module_error", message: `reading the module's exports ${lookup.failure === "memory" ? "exceeded the memory limit" : "took too long"}` };
+    if (!lookup.ok) {
+      const why = lookup.failure === "escaped" ? `failed: ${lookup.message}` : lookup.failure === "memory" ? "exceeded the memory limit" : "took too long";
+      return { kind: "module_error", message: `reading the module's exports ${why}` };
+    }
     const names = exercise.exportNames.map((n) => `"${n}"`).join(" or ");
     switch (lookup.value.kind) {
       case "found":
@@ -150,10 +169,20 @@ export async function runJob(job: JobMessage, deps: JobRunnerDeps): Promise<void
     const start = performance.now();
     const ran = call<"returned" | "threw">(sandbox, api, "runCase", args, budget);
     const durationMs = round(elapsedSince(start));
-    if (!ran.ok) return ran.failure === "memory" ? { kind: "memory_limit", limitMb: config.sandboxMemoryMb } : { kind: "timeout", limitMs };
+    if (!ran.ok) {
+      switch (ran.failure) {
+        case "memory":
+          return { kind: "memory_limit", limitMb: config.sandboxMemoryMb };
+        case "timeout":
+          return { kind: "timeout", limitMs };
+        case "escaped":
+          return { kind: "threw", message: `an error escaped the call (an unhandled promise rejection?): ${ran.message}`, durationMs };
+      }
+    }
     const taken = call<TakenResult>(sandbox, api, "takeResult", undefined, config.outputTimeoutMs);
     if (!taken.ok) {
       if (taken.failure === "memory") return { kind: "memory_limit", limitMb: config.sandboxMemoryMb };
+      if (taken.failure === "escaped") return { kind: "threw", message: `an error escaped while reading the result (an unhandled promise rejection?): ${taken.message}`, durationMs };
       return ran.value === "threw"
         ? { kind: "threw", message: "<unprintable thrown value>", durationMs }
         : { kind: "bad_output", reason: `reading the returned value took longer than ${config.outputTimeoutMs} ms (a getter or Proxy trap that never returns?)`, durationMs };

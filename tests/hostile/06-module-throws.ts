@@ -1,0 +1,2 @@
+// @ts-nocheck
+throw new Error("module refuses to load");
