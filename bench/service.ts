@@ -42,7 +42,7 @@ export default async function bench(args: readonly string[] = []): Promise<void>
     PORT: "0",
     AUTOGRADE_DATA_DIR: dataDir,
     AUTOGRADE_LOG_LEVEL: "warn",
-    AUTOGRADE_API_KEYS: keys.map((k) => `student:${k.name}:${k.secret}`).join(","),
+    AUTOGRADE_API_KEYS: keys.map((k) => `staff:${k.name}:${k.secret}`).join(","),
     AUTOGRADE_RATE_LIMIT_PER_MINUTE: "100000",
     AUTOGRADE_MAX_QUEUE_DEPTH: "100000",
     AUTOGRADE_WEBHOOK_SECRET: WEBHOOK_SECRET,

@@ -6,6 +6,7 @@ import Fastify, { LogController } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import type { Exercise } from "../exercises/types.ts";
+import { webPlugin } from "../web/plugin.ts";
 import { bearerToken, createAuthenticator, type Principal } from "./auth.ts";
 import type { ServerConfig } from "./config.ts";
 import { ApiError, errorHandler } from "./errors.ts";
@@ -13,6 +14,7 @@ import type { GradingLoop } from "./grading-loop.ts";
 import type { Metrics } from "./metrics.ts";
 import { createRateLimiter } from "./rate-limit.ts";
 import { exerciseRoutes } from "./routes/exercises.ts";
+import { meRoutes } from "./routes/me.ts";
 import { opsRoutes } from "./routes/ops.ts";
 import { staffRoutes } from "./routes/staff.ts";
 import { submissionRoutes } from "./routes/submissions.ts";
@@ -87,6 +89,9 @@ export async function buildApp(deps: AppDeps) {
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   await app.register(opsRoutes, deps);
+  // No config key for the LMS origins allowed to frame the page yet (config.ts belongs to the
+  // storage work): framing stays refused until one exists.
+  await app.register(webPlugin({ frameAncestors: [] }));
 
   const authenticate = createAuthenticator({ staticKeys: config.apiKeys, storage: deps.storage });
   const takeToken = createRateLimiter({ perMinute: config.rateLimitPerMinute });
@@ -107,6 +112,7 @@ export async function buildApp(deps: AppDeps) {
         request.principal = principal;
         request.log = request.log.child({ principal: principal.name, role: principal.role });
       });
+      await v1.register(meRoutes, deps);
       await v1.register(exerciseRoutes, deps);
       await v1.register(submissionRoutes, deps);
       await v1.register(staffRoutes, deps);

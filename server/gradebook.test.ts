@@ -34,5 +34,19 @@ describe("gradebook", () => {
         "alice,,,alice,,10,5,15\r\n" +
         "bob,,,bob,,2.5,,2.5\r\n",
     );
+    expect(gradebookCsv(book, "canvas")).toBe(gradebookCsv(book));
+  });
+
+  it("writes Moodle's layout: a Username column, one column per exercise, no total", () => {
+    expect(gradebookCsv(book, "moodle")).toBe(
+      "Username,zero_pad,distribute_value\r\n" +
+        "alice,10,5\r\n" +
+        "bob,2.5,\r\n",
+    );
+  });
+
+  it.each(["canvas", "moodle"] as const)("%s with no students is the header row alone", (layout) => {
+    const empty = buildGradebook(catalogue, []);
+    expect(gradebookCsv(empty, layout).split("\r\n")).toEqual([gradebookCsv(book, layout).split("\r\n")[0], ""]);
   });
 });

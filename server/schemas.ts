@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { EXERCISE_IDS } from "../exercises/types.ts";
 import { report } from "../grader/report.ts";
-import { principalName } from "./config.ts";
+import { API_ROLES, principalName } from "./config.ts";
 import { studentReport } from "./redact.ts";
 
 /** Every request and response shape of the API; types come from z.infer, OpenAPI from these objects. */
@@ -40,6 +40,19 @@ export const exerciseDetail = exerciseSummary.extend({
 
 export const exerciseParams = z.object({ id: exerciseId });
 
+export const exerciseListQuery = z.object({
+  detail: z
+    .enum(["true", "false"], { error: "detail must be true or false" })
+    .optional()
+    .describe("true: every exercise in full and the assembled starter module, so a page needs one request"),
+});
+
+/** Detail first: the response serializer strips unknown keys with the first member that fits. */
+export const exerciseList = z.object({
+  exercises: z.array(z.union([exerciseDetail, exerciseSummary])),
+  starterModule: z.string().optional().describe("With ?detail=true: every exercise's starter, in course order, as one module"),
+});
+
 export const submissionRequest = z.strictObject({
   source: z.string().min(1, "source is empty").describe("The TypeScript module exporting the exercise functions"),
   exercises: z.array(exerciseId).min(1).optional().describe("Grade only these exercises (default: all)"),
@@ -47,7 +60,7 @@ export const submissionRequest = z.strictObject({
     .url({ protocol: /^https?$/, error: "callbackUrl must be an http(s) URL" })
     .max(2048)
     .optional()
-    .describe("Receives the graded submission as a signed POST"),
+    .describe("Staff keys only (students get 403): receives the graded submission as a signed POST"),
 });
 export type SubmissionRequest = z.infer<typeof submissionRequest>;
 
@@ -127,7 +140,15 @@ export const bulkRegradeRequest = z.strictObject({
 });
 export const bulkRegradeAccepted = z.object({ queued: z.number().int() });
 
-export const gradebookQuery = z.object({ format: z.enum(["json", "csv"]).optional() });
+export const GRADEBOOK_CSV_LAYOUTS = ["canvas", "moodle"] as const;
+export type GradebookCsvLayout = (typeof GRADEBOOK_CSV_LAYOUTS)[number];
+export const gradebookQuery = z.object({
+  format: z.enum(["json", "csv"], { error: "format must be json or csv" }).optional(),
+  layout: z
+    .enum(GRADEBOOK_CSV_LAYOUTS, { error: `layout must be one of ${GRADEBOOK_CSV_LAYOUTS.join(", ")}` })
+    .optional()
+    .describe("CSV columns for this LMS's grade import (default canvas)"),
+});
 export const gradebook = z.object({
   exercises: z.array(z.object({ id: exerciseId, title: z.string(), maxScore: z.number() })),
   maxTotal: z.number(),
@@ -140,5 +161,10 @@ export const gradebook = z.object({
   ),
 });
 export type Gradebook = z.infer<typeof gradebook>;
+
+export const identity = z.object({
+  role: z.enum(API_ROLES),
+  name: z.string().describe("For students, the name their submissions are filed under"),
+});
 
 export const health = z.object({ status: z.enum(["ok", "draining", "unavailable"]) });

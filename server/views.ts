@@ -50,7 +50,10 @@ export function gradingView(viewer: Viewer, grading: Grading) {
   };
 }
 
-/** Webhooks may be registered by students, so they carry what a student may see. */
+/**
+ * Only staff register webhooks, but the receiver (an LMS bridge, a script) needs no more than the
+ * student may see: hidden cases stay redacted outside the staff API.
+ */
 export function webhookPayload(record: SubmissionRecord) {
   return { event: "submission.graded" as const, submission: submissionView({ role: "student" }, record, { withReport: true }) };
 }

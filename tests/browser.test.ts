@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getExercise, solutionModule } from "../exercises/index.ts";
 import { dispatchPaste, fitsViewportWidth, foreignRequests, launchChromium, watchContext, type PageWatch } from "./helpers/browser-chromium.ts";
-import { startBrowserService, type BrowserService } from "./helpers/browser-service.ts";
+import { client, KEYS, startServerProcess, tempDataDir, type ServerProcess } from "./helpers/server.ts";
 
 const LAPTOP = { width: 1366, height: 768 };
 const GRADING_TIMEOUT_MS = 45_000;
@@ -11,18 +11,25 @@ const TEST_TIMEOUT_MS = 90_000;
 const STUDENT_SCREENSHOT = "/tmp/autograde-browser-student.png";
 const STAFF_SCREENSHOT = "/tmp/autograde-browser-staff.png";
 
-let service: BrowserService;
+/** The real service, serving the page and the API from one origin. */
+let server: ServerProcess;
+let data: ReturnType<typeof tempDataDir>;
+const STUDENT = { key: KEYS.alice, name: "alice" };
+const STAFF = { key: KEYS.staff, name: "prof" };
 let browser: Browser;
 const contexts: { context: BrowserContext; watch: PageWatch }[] = [];
 
 beforeAll(async () => {
-  service = await startBrowserService();
+  data = tempDataDir();
+  server = await startServerProcess(data.dir);
   browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {
   await browser?.close();
-  await service?.stop();
+  await server?.stop();
+  server?.cleanup();
+  data?.remove();
 });
 
 async function openPage(options: { acceptDownloads?: boolean; hash?: string } = {}): Promise<Page> {
@@ -31,7 +38,7 @@ async function openPage(options: { acceptDownloads?: boolean; hash?: string } = 
   contexts.push({ context, watch });
   const page = await context.newPage();
   watch.watch(page);
-  await page.goto(`${service.pageUrl}${options.hash ?? ""}`);
+  await page.goto(`${server.url}/${options.hash ?? ""}`);
   return page;
 }
 
@@ -50,9 +57,9 @@ async function pasteIntoEditor(page: Page, text: string): Promise<void> {
 }
 
 async function api<T>(path: string, key: string): Promise<T> {
-  const response = await fetch(`${service.apiUrl}${path}`, { headers: { authorization: `Bearer ${key}` } });
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
+  const response = await client(server.url, key).get(path);
+  if (response.status !== 200) throw new Error(`${path}: HTTP ${response.status} ${response.text}`);
+  return response.json as T;
 }
 
 function statusLine(page: Page) {
@@ -72,10 +79,16 @@ function brokenZeroPadModule(): string {
 describe("the page, in Chromium, against the real service", () => {
   it("a student signs in, pastes the model solution, submits and sees 100/100", async () => {
     const page = await openPage();
-    await signIn(page, service.keys.student);
+    const requests = contexts.at(-1)!.watch.requests;
+    await signIn(page, STUDENT.key);
     await page.getByRole("button", { name: "Submit", exact: true }).waitFor();
+    await expect(page.locator("#who").textContent()).resolves.toBe(`Signed in as ${STUDENT.name} (student)`);
+    await expect(statusLine(page).textContent()).resolves.toBe("Loaded the starter module.");
+    // One request for the whole catalogue and its starter module, none per exercise.
+    const exerciseRequests = requests.map((url) => new URL(url)).filter((url) => url.pathname.startsWith("/v1/exercises"));
+    expect(exerciseRequests.map((url) => url.pathname + url.search)).toEqual(["/v1/exercises?detail=true"]);
 
-    const { exercises } = await api<{ exercises: { id: string; points: number }[] }>("/v1/exercises", service.keys.student);
+    const { exercises } = await api<{ exercises: { id: string; points: number }[] }>("/v1/exercises", STUDENT.key);
     const maxTotal = exercises.reduce((sum, e) => sum + e.points, 0);
     for (const exercise of exercises) {
       await expect(page.locator(`[data-exercise="${exercise.id}"] h3`).textContent()).resolves.toContain(exercise.id);
@@ -102,7 +115,7 @@ describe("the page, in Chromium, against the real service", () => {
 
   it("a broken zero_pad, submitted with Ctrl+Enter, shows its status and the case feedback", async () => {
     // Signed in the way an LTI launch hands over a token: in the fragment, which the page then drops.
-    const page = await openPage({ hash: `#launch=${encodeURIComponent(service.keys.student)}` });
+    const page = await openPage({ hash: `#launch=${encodeURIComponent(STUDENT.key)}` });
     await statusLine(page).filter({ hasText: "Loaded your last submission." }).waitFor();
     expect(new URL(page.url()).hash).toBe("");
     await expect(page.getByLabel("API key").count()).resolves.toBe(0);
@@ -111,12 +124,12 @@ describe("the page, in Chromium, against the real service", () => {
     await page.keyboard.press("Control+Enter");
     await page.getByText(/graded: [\d.]+\/[\d.]+\./).waitFor({ timeout: GRADING_TIMEOUT_MS });
 
-    const list = await api<{ items: { id: string; createdAt: string }[] }>("/v1/submissions", service.keys.student);
+    const list = await api<{ items: { id: string; createdAt: string }[] }>("/v1/submissions", STUDENT.key);
     const newest = [...list.items].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0]!;
     type Case = { name: string; visible: boolean; outcome: string; message: string; printout?: { got: string; expected: string } };
     const graded = await api<{ report: { score: number; maxScore: number; exercises: { id: string; score: number; maxScore: number; status: string; cases: Case[] }[] } }>(
       `/v1/submissions/${newest.id}`,
-      service.keys.student,
+      STUDENT.key,
     );
     const zeroPad = graded.report.exercises.find((e) => e.id === "zero_pad")!;
     expect(zeroPad.score).toBeLessThan(zeroPad.maxScore);
@@ -149,12 +162,13 @@ describe("the page, in Chromium, against the real service", () => {
 
   it("staff see the gradebook, drill into a student, regrade, and download the CSV", async () => {
     const page = await openPage({ acceptDownloads: true });
-    await signIn(page, service.keys.staff);
-    const name = service.keys.studentName;
+    await signIn(page, STAFF.key);
+    await page.locator("#who", { hasText: `Signed in as ${STAFF.name} (staff)` }).waitFor();
+    const name = STUDENT.name;
     const studentButton = page.getByRole("button", { name, exact: true });
     await studentButton.waitFor();
 
-    const book = await api<{ students: { student: string; total: number }[] }>("/v1/gradebook", service.keys.staff);
+    const book = await api<{ students: { student: string; total: number }[] }>("/v1/gradebook", STAFF.key);
     const best = book.students.find((s) => s.student === name)!;
     const row = page.locator("table.gradebook tbody tr", { has: studentButton });
     await expect(row.locator("td").last().textContent()).resolves.toBe(String(best.total));
@@ -170,20 +184,25 @@ describe("the page, in Chromium, against the real service", () => {
     await page.locator("#announcer", { hasText: /regraded: [\d.]+\/[\d.]+/ }).waitFor({ timeout: GRADING_TIMEOUT_MS });
     await page.screenshot({ path: STAFF_SCREENSHOT });
 
-    const downloadStarted = page.waitForEvent("download");
-    await page.getByRole("button", { name: "Download CSV" }).click();
-    const download = await downloadStarted;
-    expect(download.suggestedFilename()).toMatch(/\.csv$/);
-    const csv = await readFile(await download.path(), "utf8");
-    const fromApi = await (await fetch(`${service.apiUrl}/v1/gradebook?format=csv`, { headers: { authorization: `Bearer ${service.keys.staff}` } })).text();
-    expect(csv).toBe(fromApi);
-    const studentLine = csv.split(/\r?\n/).find((line) => line.includes(name));
-    expect(studentLine, `a CSV line for ${name}`).toBeDefined();
-    expect(studentLine).toContain(String(best.total));
+    for (const layout of ["canvas", "moodle"] as const) {
+      await page.getByLabel("CSV for").selectOption(layout);
+      const downloadStarted = page.waitForEvent("download");
+      await page.getByRole("button", { name: "Download CSV" }).click();
+      const download = await downloadStarted;
+      expect(download.suggestedFilename()).toBe(`autograde-gradebook-${layout}.csv`);
+      const csv = await readFile(await download.path(), "utf8");
+      const fromApi = await client(server.url, STAFF.key).get(`/v1/gradebook?format=csv&layout=${layout}`);
+      expect(csv).toBe(fromApi.text);
+      const [header, ...lines] = csv.split(/\r?\n/);
+      expect(header!.split(",")[0]).toBe(layout === "canvas" ? "Student" : "Username");
+      const studentLine = lines.find((line) => line.startsWith(`${name},`));
+      expect(studentLine, `a ${layout} CSV line for ${name}`).toBeDefined();
+      if (layout === "canvas") expect(studentLine!.split(",").at(-1)).toBe(String(best.total));
+    }
   }, TEST_TIMEOUT_MS);
 
   it("no request left the page's origin and the page tripped no CSP rule", () => {
-    const origin = new URL(service.pageUrl).origin;
+    const origin = new URL(server.url).origin;
     const all = contexts.flatMap(({ watch }) => watch.requests);
     expect(all.length).toBeGreaterThan(10);
     expect(foreignRequests(all, origin)).toEqual([]);

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { starterModule } from "../../exercises/index.ts";
 import type { Exercise, ExerciseId, Value } from "../../exercises/types.ts";
 import type { AppDeps } from "../app.ts";
 import { ApiError } from "../errors.ts";
-import { errorBody, exerciseDetail, exerciseParams, exerciseSummary } from "../schemas.ts";
+import { errorBody, exerciseDetail, exerciseList, exerciseListQuery, exerciseParams } from "../schemas.ts";
 
 /** Tensors become `{ shape, data: number[] }`; everything else is already JSON. */
 function toJson(value: Value): unknown {
@@ -38,11 +39,33 @@ function describe(exercise: Exercise): z.infer<typeof exerciseDetail> {
 
 export const exerciseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const details = new Map<ExerciseId, z.infer<typeof exerciseDetail>>();
+  const detailOf = (exercise: Exercise) => {
+    let detail = details.get(exercise.id);
+    if (!detail) {
+      detail = describe(exercise);
+      details.set(exercise.id, detail);
+    }
+    return detail;
+  };
+  // Computed once: the offered exercises' starters (and those of the exercises they call), in course order.
+  const offeredStarterModule = starterModule(deps.exercises.map((e) => e.id));
 
   app.get(
     "/exercises",
-    { schema: { tags: ["exercises"], response: { 200: z.object({ exercises: z.array(exerciseSummary) }) } } },
-    async () => ({ exercises: deps.exercises.map((e) => ({ id: e.id, title: e.title, points: e.points })) }),
+    {
+      schema: {
+        tags: ["exercises"],
+        description: "The offered exercises in course order; with ?detail=true each in full (as GET /exercises/{id}) plus the starter module.",
+        querystring: exerciseListQuery,
+        response: { 200: exerciseList, 400: errorBody },
+      },
+    },
+    async (request) => {
+      if (request.query.detail === "true") {
+        return { exercises: deps.exercises.map(detailOf), starterModule: offeredStarterModule };
+      }
+      return { exercises: deps.exercises.map((e) => ({ id: e.id, title: e.title, points: e.points })) };
+    },
   );
 
   app.get(
@@ -51,12 +74,7 @@ export const exerciseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     async (request) => {
       const exercise = deps.exercises.find((e) => e.id === request.params.id);
       if (!exercise) throw new ApiError(404, "not_found", `exercise ${request.params.id} is not offered`);
-      let detail = details.get(exercise.id);
-      if (!detail) {
-        detail = describe(exercise);
-        details.set(exercise.id, detail);
-      }
-      return detail;
+      return detailOf(exercise);
     },
   );
 };

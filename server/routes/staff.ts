@@ -53,21 +53,27 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     {
       schema: {
         tags: ["staff"],
-        description: "Best score per student per exercise and the total. ?format=csv (or Accept: text/csv) gives a CSV for Canvas/Moodle import.",
+        description:
+          "Best score per student per exercise and the total. ?format=csv (or Accept: text/csv) gives a CSV for LMS import; layout=canvas (default) or moodle picks the columns that LMS's grade import expects.",
         querystring: gradebookQuery,
         response: { 200: gradebook, ...errors },
       },
     },
     async (request, reply) => {
+      const { format, layout } = request.query;
+      const csv = format === "csv" || (format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ""));
+      if (!csv && layout !== undefined) {
+        throw new ApiError(400, "validation_error", "layout: applies to the CSV gradebook only; add format=csv", { field: "layout" });
+      }
       const book = buildGradebook(deps.exercises, await storage.gradebook());
-      const csv = request.query.format === "csv" || (request.query.format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ""));
       if (!csv) return book;
+      const chosen = layout ?? "canvas";
       return reply
         .type("text/csv; charset=utf-8")
-        .header("content-disposition", 'attachment; filename="autograde-gradebook.csv"')
+        .header("content-disposition", `attachment; filename="autograde-gradebook-${chosen}.csv"`)
         .serializer((text: string) => text)
         // The typed reply only knows the JSON schema; the custom serializer above sends this string as is.
-        .send(gradebookCsv(book) as never);
+        .send(gradebookCsv(book, chosen) as never);
     },
   );
 };

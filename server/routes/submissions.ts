@@ -80,6 +80,10 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     },
     async (request, reply) => {
       const principal = request.principal;
+      // The server POSTs to the callback from inside the network: a student could aim it at internal services.
+      if (request.body.callbackUrl !== undefined && principal.role !== "staff") {
+        throw new ApiError(403, "forbidden", "callbackUrl: only staff keys may register a callback; submit without it", { field: "callbackUrl" });
+      }
       if (deps.draining()) throw new ApiError(503, "draining", "the server is shutting down; retry shortly", undefined, { "retry-after": "5" });
       const { source, exercises, callbackUrl } = request.body;
       const bytes = Buffer.byteLength(source, "utf8");

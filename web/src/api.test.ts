@@ -33,18 +33,32 @@ describe("createApiClient", () => {
     ["bearer key -> Authorization header", { kind: "bearer", secret: "s3cret-key-123" }, "Bearer s3cret-key-123"],
     ["cookie session -> no Authorization header", { kind: "cookie" }, undefined],
   ])("%s", async (_name, credentials, expected) => {
-    const { fetch, requests } = fakeFetch(() => json(200, [{ id: "zero_pad", title: "Zero padding", points: 10 }]));
-    await createApiClient({ credentials, fetch }).listExercises();
+    const { fetch, requests } = fakeFetch(() => json(200, { role: "student", name: "alice" }));
+    await createApiClient({ credentials, fetch }).me();
     expect(requests[0]?.headers.authorization).toBe(expected);
   });
 
-  it.each([
-    ["wrapped", { exercises: [{ id: "zero_pad", title: "Zero-padding", points: 10 }] }],
-    ["bare array", [{ id: "zero_pad", title: "Zero-padding", points: 10 }]],
-  ])("listExercises reads a %s list", async (_name, body) => {
-    const { fetch } = fakeFetch(() => json(200, body));
-    const list = await createApiClient({ credentials: { kind: "cookie" }, fetch }).listExercises();
-    expect(list.map((e) => e.id)).toEqual(["zero_pad"]);
+  it("me asks GET /v1/me and returns role and name", async () => {
+    const { fetch, requests } = fakeFetch(() => json(200, { role: "staff", name: "prof" }));
+    expect(await createApiClient({ credentials: { kind: "cookie" }, fetch }).me()).toEqual({ role: "staff", name: "prof" });
+    expect(requests[0]).toMatchObject({ url: "/v1/me", method: "GET" });
+  });
+
+  it("exerciseCatalogue asks for every exercise in detail and the starter module in one request", async () => {
+    const body = {
+      exercises: [{ id: "zero_pad", title: "Zero-padding", points: 10, description: "Pad.", signature: "function zero_pad()", starter: "export function zero_pad() {}", visibleCases: [], hiddenCaseCount: 6 }],
+      starterModule: "import * as np from \"@autograde/np\";\n\nexport function zero_pad() {}\n",
+    };
+    const { fetch, requests } = fakeFetch(() => json(200, body));
+    const catalogue = await createApiClient({ credentials: { kind: "cookie" }, fetch }).exerciseCatalogue();
+    expect(requests.map((r) => r.url)).toEqual(["/v1/exercises?detail=true"]);
+    expect(catalogue.exercises.map((e) => [e.id, e.starter])).toEqual([["zero_pad", "export function zero_pad() {}"]]);
+    expect(catalogue.starterModule).toBe(body.starterModule);
+  });
+
+  it("exerciseCatalogue refuses summaries without a starter module (a service without ?detail=true)", async () => {
+    const { fetch } = fakeFetch(() => json(200, { exercises: [{ id: "zero_pad", title: "Zero-padding", points: 10 }] }));
+    await expect(createApiClient({ credentials: { kind: "cookie" }, fetch }).exerciseCatalogue()).rejects.toThrow(/GET \/v1\/exercises\?detail=true/);
   });
 
   it("submit POSTs the source as JSON and returns the id", async () => {
@@ -86,7 +100,7 @@ describe("createApiClient", () => {
 
   it("a non-JSON error still names the status", async () => {
     const { fetch } = fakeFetch(() => new Response("", { status: 502, statusText: "Bad Gateway" }));
-    const error = await createApiClient({ credentials: { kind: "cookie" }, fetch }).listExercises().catch((e: unknown) => e);
+    const error = await createApiClient({ credentials: { kind: "cookie" }, fetch }).me().catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 502, code: "http_502", message: "Bad Gateway" });
   });
 
@@ -95,11 +109,15 @@ describe("createApiClient", () => {
     await expect(createApiClient({ credentials: { kind: "cookie" }, fetch }).getSubmission(uuid)).rejects.toThrow(/GET \/v1\/submissions\/.*status/s);
   });
 
-  it("gradebookCsv asks for CSV and keeps the server's file name", async () => {
-    const { fetch, requests } = fakeFetch(() => new Response("student,total\nalice,100\n", { status: 200, headers: { "content-type": "text/csv", "content-disposition": 'attachment; filename="gradebook-2026.csv"' } }));
-    const file = await createApiClient({ credentials: { kind: "cookie" }, fetch }).gradebookCsv();
-    expect(requests[0]?.url).toBe("/v1/gradebook?format=csv");
-    expect(file).toEqual({ filename: "gradebook-2026.csv", csv: "student,total\nalice,100\n" });
+  it.each([
+    ["canvas", "/v1/gradebook?format=csv&layout=canvas"],
+    ["moodle", "/v1/gradebook?format=csv&layout=moodle"],
+  ] as const)("gradebookCsv(%s) asks for that layout as CSV and keeps the server's file name", async (layout, url) => {
+    const { fetch, requests } = fakeFetch(() => new Response("Username,zero_pad\nalice,10\n", { status: 200, headers: { "content-type": "text/csv", "content-disposition": 'attachment; filename="gradebook-2026.csv"' } }));
+    const file = await createApiClient({ credentials: { kind: "cookie" }, fetch }).gradebookCsv(layout);
+    expect(requests[0]?.url).toBe(url);
+    expect(requests[0]?.headers.accept).toBe("text/csv");
+    expect(file).toEqual({ filename: "gradebook-2026.csv", csv: "Username,zero_pad\nalice,10\n" });
   });
 
   it("gradebook accepts exercises as ids or as objects with an id", async () => {

@@ -1,15 +1,14 @@
 import * as z from "zod/mini";
 import {
-  exerciseDetail,
-  exerciseList,
+  exerciseCatalogue,
   gradebook,
   identity,
   submission,
   submissionAccepted,
   submissionPage,
-  type ExerciseDetail,
-  type ExerciseSummary,
+  type ExerciseCatalogue,
   type Gradebook,
+  type GradebookCsvLayout,
   type Identity,
   type Submission,
   type SubmissionPage,
@@ -35,13 +34,12 @@ export class ApiError extends Error {
 
 export interface ApiClient {
   me(): Promise<Identity>;
-  listExercises(): Promise<ExerciseSummary[]>;
-  getExercise(id: string): Promise<ExerciseDetail>;
+  exerciseCatalogue(): Promise<ExerciseCatalogue>;
   submit(body: { source: string; exercises?: string[] }): Promise<{ id: string }>;
   getSubmission(id: string): Promise<Submission>;
   listSubmissions(query?: { student?: string; cursor?: string; limit?: number }): Promise<SubmissionPage>;
   gradebook(): Promise<Gradebook>;
-  gradebookCsv(): Promise<{ filename: string; csv: string }>;
+  gradebookCsv(layout: GradebookCsvLayout): Promise<{ filename: string; csv: string }>;
   regrade(id: string): Promise<{ id: string }>;
 }
 
@@ -77,8 +75,7 @@ export function createApiClient({ credentials, fetch, baseUrl = "" }: ApiClientO
 
   return {
     me: () => json(identity, "GET", "/v1/me"),
-    listExercises: () => json(exerciseList, "GET", "/v1/exercises"),
-    getExercise: (id) => json(exerciseDetail, "GET", `/v1/exercises/${encodeURIComponent(id)}`),
+    exerciseCatalogue: () => json(exerciseCatalogue, "GET", "/v1/exercises?detail=true"),
     submit: (body) => json(submissionAccepted, "POST", "/v1/submissions", body),
     getSubmission: (id) => json(submission, "GET", `/v1/submissions/${encodeURIComponent(id)}`),
     listSubmissions: (query = {}) => {
@@ -90,8 +87,8 @@ export function createApiClient({ credentials, fetch, baseUrl = "" }: ApiClientO
       return json(submissionPage, "GET", `/v1/submissions${search}`);
     },
     gradebook: () => json(gradebook, "GET", "/v1/gradebook"),
-    gradebookCsv: async () => {
-      const response = await send("GET", "/v1/gradebook?format=csv", undefined, "text/csv");
+    gradebookCsv: async (layout) => {
+      const response = await send("GET", `/v1/gradebook?format=csv&layout=${encodeURIComponent(layout)}`, undefined, "text/csv");
       const disposition = response.headers.get("content-disposition") ?? "";
       const named = /filename="?([^";]+)"?/.exec(disposition)?.[1];
       return { filename: named ?? "gradebook.csv", csv: await response.text() };

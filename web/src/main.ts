@@ -49,7 +49,7 @@ async function start(credentials: Credentials, fromForm: boolean): Promise<void>
     return;
   }
   const { identity } = signIn;
-  const signedInAs = identity.name ? `${identity.name} (${identity.role})` : identity.role;
+  const signedInAs = `${identity.name} (${identity.role})`;
   who.textContent = `Signed in as ${signedInAs}`;
   signOutButton.hidden = credentials.kind !== "bearer";
   replaceChildren(app, h("p", { class: "loading" }, "Loading…"));

@@ -1,6 +1,8 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
+import type { z } from "zod";
 import { report, type Report } from "../../grader/report.ts";
-import { pageReport, submission, type PageReport } from "./schemas.ts";
+import { GRADEBOOK_CSV_LAYOUTS as SERVER_LAYOUTS, type exerciseDetail as serverExerciseDetail, type identity as serverIdentity } from "../../server/schemas.ts";
+import { GRADEBOOK_CSV_LAYOUTS, pageReport, submission, type ExerciseCatalogue, type Identity, type PageReport } from "./schemas.ts";
 
 const fullReport: Report = {
   score: 12.5,
@@ -47,5 +49,16 @@ describe("the page's report schema mirrors grader/report.ts", () => {
 
   it("submission ids may be strings or numbers and come out as strings", () => {
     expect(submission.parse({ id: 7, status: "queued" }).id).toBe("7");
+  });
+});
+
+describe("the page's schemas mirror the service's", () => {
+  it("GET /v1/me and GET /v1/exercises?detail=true answers fit the page's types", () => {
+    expectTypeOf<z.infer<typeof serverIdentity>>().toExtend<Identity>();
+    expectTypeOf<{ exercises: z.infer<typeof serverExerciseDetail>[]; starterModule: string }>().toExtend<ExerciseCatalogue>();
+  });
+
+  it("the page offers exactly the service's CSV layouts", () => {
+    expect(GRADEBOOK_CSV_LAYOUTS.map((layout) => layout.id)).toEqual([...SERVER_LAYOUTS]);
   });
 });

@@ -12,23 +12,25 @@ const optionalNumber = z.optional(z.nullable(z.number()));
 export const role = z.enum(["staff", "student"]);
 export type Role = z.infer<typeof role>;
 
-export const identity = z.object({ role, name: z.optional(z.string()) });
+export const identity = z.object({ role, name: z.string() });
 export type Identity = z.infer<typeof identity>;
 
-export const exerciseSummary = z.object({ id: z.string(), title: z.string(), points: z.number() });
-export type ExerciseSummary = z.infer<typeof exerciseSummary>;
-/** `GET /v1/exercises` answers `{ exercises: [...] }`; a bare array is accepted too. */
-export const exerciseList = z.union([
-  z.array(exerciseSummary),
-  z.pipe(z.object({ exercises: z.array(exerciseSummary) }), z.transform((body) => body.exercises)),
-]);
-
-export const exerciseDetail = z.extend(exerciseSummary, {
+export const exerciseDetail = z.object({
+  id: z.string(),
+  title: z.string(),
+  points: z.number(),
   description: z.string(),
   signature: z.optional(z.string()),
   starter: z.string(),
 });
 export type ExerciseDetail = z.infer<typeof exerciseDetail>;
+
+/** `GET /v1/exercises?detail=true`: everything the student page shows, in one request. */
+export const exerciseCatalogue = z.object({
+  exercises: z.array(exerciseDetail),
+  starterModule: z.string(),
+});
+export type ExerciseCatalogue = z.infer<typeof exerciseCatalogue>;
 
 const caseReport = z.object({
   name: z.string(),
@@ -106,3 +108,10 @@ export const gradebook = z.object({
   students: z.array(gradebookRow),
 });
 export type Gradebook = z.infer<typeof gradebook>;
+
+/** Column layouts of `GET /v1/gradebook?format=csv&layout=…`, each matching one LMS's grade import. */
+export const GRADEBOOK_CSV_LAYOUTS = [
+  { id: "canvas", label: "Canvas" },
+  { id: "moodle", label: "Moodle" },
+] as const;
+export type GradebookCsvLayout = (typeof GRADEBOOK_CSV_LAYOUTS)[number]["id"];

@@ -1,7 +1,7 @@
 import { ApiError, type ApiClient } from "./api.ts";
 import { h, replaceChildren } from "./dom.ts";
 import { formatScore, renderReport, scoreOf, shortId } from "./report-view.ts";
-import type { Gradebook, Identity, Submission } from "./schemas.ts";
+import { GRADEBOOK_CSV_LAYOUTS, type Gradebook, type GradebookCsvLayout, type Identity, type Submission } from "./schemas.ts";
 import { waitForGrading } from "./session.ts";
 import { newestFirst } from "./student-view.ts";
 import { formatWhen } from "./time.ts";
@@ -20,6 +20,11 @@ export async function mountStaffView({ api, root, announce }: StaffViewOptions):
   const reportSlot = h("div", { class: "report-slot" });
   const drillDown = h("section", { class: "drill-down", "aria-labelledby": "drill-heading", hidden: true }, drillHeading, submissionsSlot, reportSlot);
   let selectedStudent: string | null = null;
+  const layoutSelect = h(
+    "select",
+    { id: "csv-layout", name: "csv-layout" },
+    GRADEBOOK_CSV_LAYOUTS.map((layout) => h("option", { value: layout.id }, layout.label)),
+  );
 
   replaceChildren(
     root,
@@ -34,6 +39,8 @@ export async function mountStaffView({ api, root, announce }: StaffViewOptions):
           { class: "toolbar" },
           h("h2", { id: "gradebook-heading" }, "Gradebook"),
           h("button", { type: "button", onclick: () => void safely("Refresh", refresh) }, "Refresh"),
+          h("label", { for: "csv-layout" }, "CSV for"),
+          layoutSelect,
           h("button", { type: "button", class: "primary", onclick: () => void safely("Download", downloadCsv) }, "Download CSV"),
         ),
         h("p", { class: "hint" }, "Choose a student to see their submissions, reports and regrade them."),
@@ -142,8 +149,12 @@ export async function mountStaffView({ api, root, announce }: StaffViewOptions):
     );
   }
 
+  function selectedLayout(): GradebookCsvLayout {
+    return GRADEBOOK_CSV_LAYOUTS.find((layout) => layout.id === layoutSelect.value)?.id ?? "canvas";
+  }
+
   async function downloadCsv(): Promise<void> {
-    const { filename, csv } = await api.gradebookCsv();
+    const { filename, csv } = await api.gradebookCsv(selectedLayout());
     const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
     const link = h("a", { href: url, download: filename, hidden: true });
     document.body.append(link);

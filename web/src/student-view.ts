@@ -5,7 +5,6 @@ import { renderMarkdown } from "./markdown-dom.ts";
 import { formatScore, renderCases, renderDiagnostics, scoreBadge, scoreOf, shortId } from "./report-view.ts";
 import type { ExerciseDetail, ExerciseReport, Identity, PageReport, Submission } from "./schemas.ts";
 import { waitForGrading } from "./session.ts";
-import { assembleStarterModule } from "./starter.ts";
 import { formatWhen } from "./time.ts";
 
 export interface StudentViewOptions {
@@ -16,12 +15,8 @@ export interface StudentViewOptions {
 }
 
 export async function mountStudentView({ api, root, announce }: StudentViewOptions): Promise<void> {
-  const summaries = await api.listExercises();
-  const [exercises, history] = await Promise.all([
-    Promise.all(summaries.map((s) => api.getExercise(s.id))),
-    api.listSubmissions(),
-  ]);
-  const starter = assembleStarterModule(exercises.map((e) => e.starter));
+  const [catalogue, history] = await Promise.all([api.exerciseCatalogue(), api.listSubmissions()]);
+  const { exercises, starterModule: starter } = catalogue;
   const latest = newestFirst(history.items);
   // List pages omit sources and reports; the newest submission is read in full.
   const newest = latest[0] ? await api.getSubmission(latest[0].id) : undefined;
