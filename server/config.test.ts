@@ -35,6 +35,28 @@ describe("loadServerConfig", () => {
     expect(() => loadServerConfig(env)).toThrow(message);
   });
 
+  it("selects PostgreSQL and a role from DATABASE_URL and AUTOGRADE_ROLE; the embedded default is role all without a database", () => {
+    const embedded = loadServerConfig({});
+    expect(embedded.role).toBe("all");
+    expect(embedded.databaseUrl).toBeUndefined();
+    const config = loadServerConfig({ DATABASE_URL: "postgres://u:p@db:5432/autograde", AUTOGRADE_ROLE: "worker", AUTOGRADE_QUEUE_MAINTENANCE_INTERVAL_MS: "2000" });
+    expect(config).toMatchObject({ databaseUrl: "postgres://u:p@db:5432/autograde", role: "worker", queueMaintenanceIntervalMs: 2000 });
+  });
+
+  it.each([
+    [{ AUTOGRADE_ROLE: "api" }, /AUTOGRADE_ROLE: api and worker roles share a database: set DATABASE_URL/],
+    [{ AUTOGRADE_ROLE: "worker" }, /set DATABASE_URL/],
+    [{ AUTOGRADE_ROLE: "grader", DATABASE_URL: "postgres://db/x" }, /AUTOGRADE_ROLE: /],
+    [{ DATABASE_URL: "mysql://u:hunter2@db/x" }, /DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/],
+    [{ AUTOGRADE_QUEUE_MAINTENANCE_INTERVAL_MS: "10", DATABASE_URL: "postgres://db/x" }, /AUTOGRADE_QUEUE_MAINTENANCE_INTERVAL_MS: /],
+  ])("rejects scale-out config %j naming the problem", (env, message) => {
+    expect(() => loadServerConfig(env)).toThrow(message);
+  });
+
+  it("never echoes a database password in the error", () => {
+    expect(() => loadServerConfig({ DATABASE_URL: "mysql://u:hunter2@db/x" })).toThrow(/^(?!.*hunter2)/s);
+  });
+
   it("never echoes a secret in the error", () => {
     expect(() => loadServerConfig({ AUTOGRADE_API_KEYS: "staff:prof:tiny-secret" })).toThrow(/^(?!.*tiny-secret)/s);
   });

@@ -2,6 +2,9 @@ import { z } from "zod";
 import { graderConfigSchema } from "../grader/config.ts";
 
 export const API_ROLES = ["staff", "student"] as const;
+/** api: HTTP only (no isolates); worker: grading only (no HTTP); all: both in one process. */
+export const PROCESS_ROLES = ["api", "worker", "all"] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
 export type ApiRole = (typeof API_ROLES)[number];
 
 /** Names become log fields, CSV cells and URL filters, so keep them to a safe alphabet. */
@@ -39,7 +42,17 @@ export const serverConfigSchema = z.object({
   webhookMaxAttempts: positiveInt.max(20).default(5),
   webhookInitialBackoffMs: z.number().int().min(1).max(600_000).default(1000),
   webhookTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  /** Set: PostgreSQL storage and the pg-boss queue (scale-out). Unset: the embedded SQLite default. */
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// or postgresql:// URL").optional(),
+  role: z.enum(PROCESS_ROLES).default("all"),
+  /** Connections per process in the storage pool (pg-boss and LISTEN use their own few). */
+  pgPoolSize: positiveInt.max(100).default(10),
+  /** How often pg-boss looks for expired leases; a killed worker's job is retried within lease + this. */
+  queueMaintenanceIntervalMs: z.number().int().min(1000).max(600_000).default(10_000),
   grader: graderConfigSchema,
+}).refine((c) => c.role === "all" || c.databaseUrl !== undefined, {
+  path: ["role"],
+  message: "api and worker roles share a database: set DATABASE_URL (the embedded SQLite mode runs only as all)",
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 
@@ -63,6 +76,10 @@ const ENV: readonly { env: string; path: readonly [string] | readonly ["grader",
   { env: "AUTOGRADE_WEBHOOK_MAX_ATTEMPTS", path: ["webhookMaxAttempts"], kind: "int" },
   { env: "AUTOGRADE_WEBHOOK_INITIAL_BACKOFF_MS", path: ["webhookInitialBackoffMs"], kind: "int" },
   { env: "AUTOGRADE_WEBHOOK_TIMEOUT_MS", path: ["webhookTimeoutMs"], kind: "int" },
+  { env: "DATABASE_URL", path: ["databaseUrl"], kind: "string" },
+  { env: "AUTOGRADE_ROLE", path: ["role"], kind: "string" },
+  { env: "AUTOGRADE_PG_POOL_SIZE", path: ["pgPoolSize"], kind: "int" },
+  { env: "AUTOGRADE_QUEUE_MAINTENANCE_INTERVAL_MS", path: ["queueMaintenanceIntervalMs"], kind: "int" },
   { env: "AUTOGRADE_POOL_SIZE", path: ["grader", "poolSize"], kind: "int" },
   { env: "AUTOGRADE_SANDBOX_MEMORY_MB", path: ["grader", "sandboxMemoryMb"], kind: "int" },
   { env: "AUTOGRADE_SANDBOX_TIMEOUT_MS", path: ["grader", "sandboxTimeoutMs"], kind: "int" },

@@ -8,7 +8,7 @@ import type { Report } from "../grader/report.ts";
 import { createGradingLoop } from "./grading-loop.ts";
 import { createMetrics } from "./metrics.ts";
 import { openSqliteStorage } from "./storage/sqlite.ts";
-import type { NewSubmission, Storage } from "./storage/types.ts";
+import type { LeasedQueueStorage, NewSubmission } from "./storage/types.ts";
 import { createWebhookSender } from "./webhooks.ts";
 
 const log = pino({ level: "silent" });
@@ -44,7 +44,7 @@ async function until(condition: () => boolean | Promise<boolean>, what: string):
 
 describe("grading loop", () => {
   let dir: string;
-  let storage: Storage;
+  let storage: LeasedQueueStorage;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "autograde-loop-"));
     storage = openSqliteStorage({ file: join(dir, "q.sqlite") });

@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
 import type { Grader } from "../grader/index.ts";
-import type { Report } from "../grader/report.ts";
 import type { Metrics } from "./metrics.ts";
-import type { Job, JobOutcome, Storage } from "./storage/types.ts";
+import { createJobRunner } from "./queue/run-job.ts";
+import type { Job, LeasedQueueStorage } from "./storage/types.ts";
 import { webhookPayload } from "./views.ts";
 import type { WebhookSender } from "./webhooks.ts";
 
@@ -13,22 +13,12 @@ export interface GradingLoopConfig {
   readonly maxJobClaims: number;
 }
 
-function outcomeOf(report: Report): "passed" | "partial" | "failed" {
-  if (report.maxScore > 0 && report.score >= report.maxScore) return "passed";
-  return report.score > 0 ? "partial" : "failed";
-}
-
-/** The grader refused the source outright: that is the student's problem, stored, never retried. */
-function isRejection(err: unknown): err is Error {
-  return err instanceof Error && (err.name === "SubmissionRejectedError" || err.name === "UnknownExerciseError");
-}
-
 /**
  * Claims jobs from the durable queue, grades them, stores the result, wakes waiters and fires
  * webhooks. Leases are renewed while grading; lapsed leases (a crashed process) are requeued.
  */
 export function createGradingLoop({ storage, grader, webhooks, metrics, log, config, now = Date.now }: {
-  storage: Storage;
+  storage: LeasedQueueStorage;
   grader: Grader;
   webhooks: WebhookSender;
   metrics: Metrics;
@@ -55,54 +45,10 @@ export function createGradingLoop({ storage, grader, webhooks, metrics, log, con
     waiters.delete(submissionId);
   };
 
-  async function finish(job: Job, outcome: JobOutcome, startedAt: number, jlog: Logger): Promise<void> {
-    const finishedAt = now();
-    const stored = await storage.completeJob(job, outcome, { startedAt, finishedAt });
-    if (!stored) {
-      jlog.warn("grading already stored or lease lost; result discarded");
-      return;
-    }
-    metrics.gradingFinished(outcome.status === "graded" ? outcomeOf(outcome.report) : "error", (finishedAt - startedAt) / 1000);
-    jlog.info(
-      outcome.status === "graded"
-        ? { status: "graded", score: outcome.report.score, maxScore: outcome.report.maxScore, durationMs: finishedAt - startedAt }
-        : { status: "error", error: outcome.error },
-      "grading stored",
-    );
-    if (job.callbackUrl) {
-      const record = await storage.getSubmission(job.submissionId);
-      if (record) {
-        webhooks.deliver({ submissionId: job.submissionId, gradingAttempt: job.attempt, url: job.callbackUrl, payload: webhookPayload(record) });
-      }
-    }
-  }
+  const runJob = createJobRunner({ storage, grader, webhooks, metrics, log, maxJobClaims: config.maxJobClaims, now });
 
   async function gradeJob(job: Job): Promise<void> {
-    const jlog = log.child({ submissionId: job.submissionId, attempt: job.attempt, claims: job.claims });
-    const startedAt = now();
-    if (job.claims > config.maxJobClaims) {
-      // Each earlier claim ended with its process dying mid-grading: stop feeding it to workers.
-      await finish(job, { status: "error", error: `grading did not complete after ${config.maxJobClaims} tries` }, startedAt, jlog);
-      return;
-    }
-    jlog.info("grading started");
-    let outcome: JobOutcome;
-    try {
-      const report = await grader.grade({ source: job.source, ...(job.exercises ? { exercises: job.exercises } : {}) });
-      outcome = { status: "graded", report };
-    } catch (err) {
-      if (isRejection(err)) {
-        outcome = { status: "error", error: err.message };
-      } else if (stopping || job.claims < config.maxJobClaims) {
-        jlog.error({ err }, "grading failed; job requeued");
-        await storage.releaseJob(job.jobId, job.leaseToken);
-        return;
-      } else {
-        jlog.error({ err }, "grading failed; giving up");
-        outcome = { status: "error", error: "grading failed because of an internal error" };
-      }
-    }
-    await finish(job, outcome, startedAt, jlog);
+    if ((await runJob(job, { stopping: () => stopping })) === "retry") await storage.releaseJob(job.jobId, job.leaseToken);
   }
 
   function start(job: Job): void {

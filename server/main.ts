@@ -4,12 +4,12 @@ import { exercises } from "../exercises/index.ts";
 import { createGrader } from "../grader/index.ts";
 import { createSandboxPool } from "../grader/sandbox/pool.ts";
 import { ConfigError, loadServerConfig, type ServerConfig } from "./config.ts";
-import { startService } from "./service.ts";
+import { startService, type Service } from "./service.ts";
 
 /**
- * `npm start` and `autograde serve`: config from the environment, then the embedded service.
- * Grading runs in the sandbox pool's child processes (started with --no-node-snapshot); this
- * process never loads isolated-vm. SIGTERM/SIGINT drain and exit 0; a second signal exits at once.
+ * `npm start` and `autograde serve`: config from the environment, then the service in its mode
+ * and role. Grading runs in the sandbox pool's child processes (started with --no-node-snapshot);
+ * this process never loads isolated-vm. SIGTERM/SIGINT drain and exit 0; a second signal exits at once.
  */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let config: ServerConfig;
@@ -29,23 +29,24 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   });
   if (config.apiKeys.length === 0) log.warn("AUTOGRADE_API_KEYS is empty: only keys created with `autograde keys create` can sign in");
 
-  const pool = createSandboxPool({
+  // The api role grades nothing, so it starts no sandbox pool: no isolates, no worker children.
+  const pool = config.role === "api" ? null : createSandboxPool({
     size: config.grader.poolSize,
     sandboxMemoryMb: config.grader.sandboxMemoryMb,
     maxOutputElements: config.grader.maxOutputElements,
     log: log.child({ component: "sandbox" }),
   });
-  const grader = createGrader({ pool, exercises, log: log.child({ component: "grader" }), config: config.grader });
-  let service;
+  const grading = pool && {
+    grader: createGrader({ pool, exercises, log: log.child({ component: "grader" }), config: config.grader }),
+    closeGrader: () => pool.close(0),
+    workerRestarts: () => pool.stats().restarts,
+  };
+  let service: Service;
   try {
-    service = await startService({
-      config, log, grader, exercises,
-      closeGrader: () => pool.close(0),
-      workerRestarts: () => pool.stats().restarts,
-    });
+    service = await startService({ config, log, exercises, ...grading });
   } catch (err) {
     log.fatal({ err }, "start-up failed");
-    await pool.close(0);
+    await pool?.close(0);
     process.exit(1);
   }
 

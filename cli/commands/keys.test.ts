@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../../server/auth.ts";
-import { openStorage } from "../../server/service.ts";
+import { openAdminStorage, openStorage } from "../../server/service.ts";
+import { createTestDatabase } from "../../tests/helpers/pg.ts";
 import { UsageError } from "../usage.ts";
 import { command } from "./keys.ts";
 
@@ -12,13 +13,17 @@ const dataDir = mkdtempSync(join(tmpdir(), "autograde-keys-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function run(...args: string[]) {
+  return runWith({ AUTOGRADE_DATA_DIR: dataDir }, ...args);
+}
+
+async function runWith(env: NodeJS.ProcessEnv, ...args: string[]) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = "";
   let err = "";
   stdout.on("data", (c: Buffer) => (out += c.toString()));
   stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const code = await command.run(args, { stdout, stderr, isTTY: false, env: { AUTOGRADE_DATA_DIR: dataDir } });
+  const code = await command.run(args, { stdout, stderr, isTTY: false, env });
   return { code, out, err };
 }
 
@@ -49,5 +54,31 @@ describe("autograde keys", () => {
   ])("keys %j is a usage error", async (args, message) => {
     await expect(run(...args)).rejects.toThrow(UsageError);
     await expect(run(...args)).rejects.toThrow(message);
+  });
+});
+
+describe("autograde keys with DATABASE_URL", () => {
+  it("stores the key in PostgreSQL, where the scaled-out service looks for it, not in SQLite", async () => {
+    const db = await createTestDatabase();
+    const pgDataDir = mkdtempSync(join(tmpdir(), "autograde-keys-pg-"));
+    try {
+      const env = { DATABASE_URL: db.url, AUTOGRADE_DATA_DIR: pgDataDir };
+      const created = await runWith(env, "create", "--role", "staff", "--name", "prof");
+      expect(created.code).toBe(0);
+      const secret = created.out.trim();
+      const storage = await openAdminStorage({ dataDir: pgDataDir, databaseUrl: db.url });
+      try {
+        expect(await storage.findApiKeyByHash(hashSecret(secret))).toMatchObject({ role: "staff", name: "prof" });
+      } finally {
+        await storage.close();
+      }
+      const sqlite = openStorage({ dataDir: pgDataDir });
+      expect(await sqlite.findApiKeyByHash(hashSecret(secret))).toBeNull();
+      await sqlite.close();
+      expect((await runWith(env, "revoke", "prof")).out).toMatch(/revoked 1 key/);
+    } finally {
+      rmSync(pgDataDir, { recursive: true, force: true });
+      await db.drop();
+    }
   });
 });

@@ -1,14 +1,14 @@
 import { generateSecret, hashSecret } from "../../server/auth.ts";
 import { API_ROLES, ConfigError, loadServerConfig, principalName, type ApiRole } from "../../server/config.ts";
-import { openStorage } from "../../server/service.ts";
+import { openAdminStorage } from "../../server/service.ts";
 import { parseFlags, UsageError, write, type CliCommand } from "../usage.ts";
 
 const usage = `usage: autograde keys create --role staff|student --name NAME [--data-dir DIR]
        autograde keys revoke NAME|ID [--data-dir DIR]
        autograde keys list [--format text|json] [--data-dir DIR]
 
-API keys stored (as SHA-256 hashes) in the service's database under AUTOGRADE_DATA_DIR (default
-./data). create prints the secret once: it cannot be shown again. A student key's name is the
+API keys stored (as SHA-256 hashes) in the service's database: PostgreSQL when DATABASE_URL is set,
+else SQLite under AUTOGRADE_DATA_DIR (default ./data; --data-dir overrides it). create prints the secret once: it cannot be shown again. A student key's name is the
 identity their submissions are filed under. Keys from AUTOGRADE_API_KEYS are not listed here.`;
 
 const flags = {
@@ -18,10 +18,10 @@ const flags = {
   "data-dir": { type: "string" },
 } as const;
 
-function dataDirFrom(env: NodeJS.ProcessEnv, flag: string | undefined): string {
-  if (flag !== undefined) return flag;
+function databaseFrom(env: NodeJS.ProcessEnv, dataDirFlag: string | undefined): { dataDir: string; databaseUrl?: string | undefined } {
   try {
-    return loadServerConfig(env).dataDir;
+    const config = loadServerConfig(env);
+    return { dataDir: dataDirFlag ?? config.dataDir, databaseUrl: dataDirFlag === undefined ? config.databaseUrl : undefined };
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(`keys: ${err.message}`);
     throw err;
@@ -44,7 +44,7 @@ export const command: CliCommand = {
     if (sub === "revoke" && target === undefined) throw new UsageError("keys revoke: name the key (its name or id)");
     if (sub === "list" && values.format !== "text" && values.format !== "json") throw new UsageError(`keys list: unknown format "${values.format}" (text or json)`);
 
-    const storage = openStorage({ dataDir: dataDirFrom(io.env, values["data-dir"]) });
+    const storage = await openAdminStorage(databaseFrom(io.env, values["data-dir"]));
     try {
       if (sub === "create") {
         const secret = generateSecret();

@@ -1,20 +1,26 @@
+import { PROCESS_ROLES } from "../../server/config.ts";
 import { parseFlags, UsageError, type CliCommand } from "../usage.ts";
 
-const usage = `usage: autograde serve [--role all]
+const usage = `usage: autograde serve [--role api|worker|all]
 
-Runs the HTTP service with its grading workers, exactly as \`npm start\` does. Configuration comes
-from the environment (PORT, HOST, AUTOGRADE_DATA_DIR, AUTOGRADE_API_KEYS, ...; see the README).
+Runs the service, exactly as \`npm start\` does. Configuration comes from the environment (PORT,
+HOST, AUTOGRADE_DATA_DIR, AUTOGRADE_API_KEYS, DATABASE_URL, ...; see the README).
 SIGTERM or Ctrl-C drains: new submissions are refused, grading in progress finishes or is requeued.
---role: only "all" (API and workers in one process) for now.`;
+--role: all (default: HTTP and grading in one process), api (HTTP only, no isolates) or worker
+  (grading only, no HTTP). api and worker need DATABASE_URL (PostgreSQL); the flag overrides
+  AUTOGRADE_ROLE.`;
 
 export const command: CliCommand = {
-  summary: "run the HTTP service (same as npm start)",
+  summary: "run the HTTP service and/or grading workers (same as npm start)",
   usage,
   async run(args, io) {
-    const { values } = parseFlags("serve", args, { role: { type: "string", default: "all" } }, { min: 0, max: 0, name: "" });
-    if (values.role !== "all") throw new UsageError(`serve: --role ${values.role} is not available yet (only "all")`);
+    const { values } = parseFlags("serve", args, { role: { type: "string" } }, { min: 0, max: 0, name: "" });
+    const role = values.role;
+    if (role !== undefined && !(PROCESS_ROLES as readonly string[]).includes(role)) {
+      throw new UsageError(`serve: --role must be one of ${PROCESS_ROLES.join(", ")} (got "${role}")`);
+    }
     const { main } = await import("../../server/main.ts");
-    await main(io.env);
+    await main(role === undefined ? io.env : { ...io.env, AUTOGRADE_ROLE: role });
     // main() returns once listening; the signal handlers it installed end the process.
     return 0;
   },

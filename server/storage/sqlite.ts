@@ -5,9 +5,9 @@ import Database from "better-sqlite3";
 import type { ExerciseId } from "../../exercises/types.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { decodeCursor, encodeCursor, parseGrading, SUBMISSION_SELECT, toDelivery, toKey, toSubmission, type Row } from "./sqlite-rows.ts";
-import type { CreateSubmissionResult, Job, Storage, SubmissionRecord } from "./types.ts";
+import type { CreateSubmissionResult, Job, LeasedQueueStorage, Storage, SubmissionRecord } from "./types.ts";
 
-export function openSqliteStorage(options: { file: string }): Storage {
+export function openSqliteStorage(options: { file: string }): LeasedQueueStorage {
   if (options.file !== ":memory:") mkdirSync(dirname(options.file), { recursive: true });
   const db = new Database(options.file);
   db.pragma("journal_mode = WAL");

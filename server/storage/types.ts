@@ -3,8 +3,8 @@ import type { Report } from "../../grader/report.ts";
 import type { ApiRole } from "../config.ts";
 
 /**
- * The one storage interface. SQLite implements it now, PostgreSQL later: keep it async and keep
- * SQL behind it. Times are epoch milliseconds.
+ * The one storage interface, implemented by SQLite (embedded) and PostgreSQL (scale-out): keep it
+ * async and keep SQL behind it. Times are epoch milliseconds.
  */
 export type SubmissionStatus = "queued" | "running" | "graded" | "error";
 
@@ -117,18 +117,13 @@ export interface Storage {
   listSubmissions(filter: SubmissionFilter): Promise<{ items: SubmissionRecord[]; nextCursor: string | null }>;
   listGradings(submissionId: string): Promise<Grading[]>;
 
-  /** Claims up to `limit` queued jobs; each lease lasts `leaseMs` unless renewed. */
-  claimJobs(input: { limit: number; leaseMs: number; now: number }): Promise<Job[]>;
-  renewLease(jobId: number, leaseToken: string, until: number): Promise<boolean>;
   /**
    * Stores the grading for the job's attempt and removes the job, atomically. At most one grading
    * per (submission, attempt): a second completion of the same attempt stores nothing.
    */
   completeJob(job: Job, outcome: JobOutcome, timing: { startedAt: number; finishedAt: number }): Promise<boolean>;
-  /** Puts a claimed job back in the queue (drain before exit). */
+  /** Puts a claimed job back in the queue (drain before exit, or a retry after an internal error). */
   releaseJob(jobId: number, leaseToken: string): Promise<void>;
-  /** Requeues jobs whose lease lapsed; returns how many. */
-  requeueExpired(now: number): Promise<number>;
   queueDepth(): Promise<{ queued: number; running: number }>;
 
   /** Adds an attempt for one submission; null when it does not exist. Already queued: no new attempt. */
@@ -151,6 +146,33 @@ export interface Storage {
   listApiKeys(): Promise<ApiKeyRecord[]>;
 
   close(): Promise<void>;
+}
+
+/** The embedded queue: jobs live in the storage itself and are leased by polling it (SQLite). */
+export interface LeasedQueueStorage extends Storage {
+  /** Claims up to `limit` queued jobs; each lease lasts `leaseMs` unless renewed. */
+  claimJobs(input: { limit: number; leaseMs: number; now: number }): Promise<Job[]>;
+  renewLease(jobId: number, leaseToken: string, until: number): Promise<boolean>;
+  /** Requeues jobs whose lease lapsed; returns how many. */
+  requeueExpired(now: number): Promise<number>;
+}
+
+/** A job delivery from an external queue (pg-boss): the message names the attempt, storage holds the rest. */
+export interface JobMessage {
+  readonly submissionId: string;
+  readonly attempt: number;
+}
+
+/**
+ * Storage whose delivery and leases belong to an external queue (PostgreSQL + pg-boss). The jobs
+ * table still records queued/running for status and queue depth.
+ */
+export interface ExternalQueueStorage extends Storage {
+  /**
+   * Marks the attempt running under this delivery's token and counts the claim; null when that
+   * attempt is no longer queued or running (already stored: a duplicate delivery).
+   */
+  beginJob(message: JobMessage, leaseToken: string): Promise<Job | null>;
 }
 
 /** A list cursor this server did not issue: client input, mapped to a 400. */

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createTestDatabase } from "./pg.ts";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -16,6 +17,39 @@ export const WEBHOOK_SECRET = "webhook-secret-for-tests";
 export function tempDataDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), "autograde-e2e-"));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The suites that talk to a server run once per storage. */
+export const STORAGES = ["sqlite", "postgres"] as const;
+export type StorageKind = (typeof STORAGES)[number];
+
+export interface TempStore {
+  readonly kind: StorageKind;
+  readonly dir: string;
+  /** Extra environment for startServerProcess: DATABASE_URL and short pg-boss leases for postgres. */
+  readonly env: Record<string, string>;
+  remove(): Promise<void>;
+}
+
+/** A data directory, plus a fresh database for postgres (needs AUTOGRADE_TEST_DATABASE_URL, see helpers/pg.ts). */
+export async function tempStore(kind: StorageKind): Promise<TempStore> {
+  const data = tempDataDir();
+  if (kind === "sqlite") return { kind, dir: data.dir, env: {}, remove: async () => data.remove() };
+  const database = await createTestDatabase();
+  return {
+    kind,
+    dir: data.dir,
+    env: {
+      DATABASE_URL: database.url,
+      // pg-boss leases outlast the submission deadline: keep both short so a killed job returns within seconds.
+      AUTOGRADE_SUBMISSION_DEADLINE_MS: "15000",
+      AUTOGRADE_QUEUE_MAINTENANCE_INTERVAL_MS: "1000",
+    },
+    async remove() {
+      data.remove();
+      await database.drop();
+    },
+  };
 }
 
 export interface ServerProcess {
@@ -35,7 +69,13 @@ export interface ServerProcess {
  * Spawns the real server (`node --import tsx server/main.ts`) on a free port against dataDir,
  * with small pools and short leases so the suite stays light on two cores.
  */
-export async function startServerProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  dataDir: string,
+  env: Record<string, string> = {},
+  /** "worker": a worker-role process, which serves no HTTP (its url is ""). */
+  { ready = "listening" }: { ready?: "listening" | "worker" } = {},
+): Promise<ServerProcess> {
+  const readyMessage = ready === "worker" ? '"autograde worker ready"' : '"autograde listening"';
   const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: repoRoot,
     detached: true,
@@ -73,9 +113,9 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
         logs.push(line);
-        if (line.includes('"autograde listening"')) {
+        if (line.includes(readyMessage)) {
           clearTimeout(timer);
-          resolve((JSON.parse(line) as { url: string }).url);
+          resolve((JSON.parse(line) as { url?: string }).url ?? "");
         }
       }
     });

@@ -1,0 +1,86 @@
+import type { Logger } from "pino";
+import type { Grader } from "../../grader/index.ts";
+import type { Report } from "../../grader/report.ts";
+import type { Metrics } from "../metrics.ts";
+import type { Job, JobOutcome, Storage } from "../storage/types.ts";
+import { webhookPayload } from "../views.ts";
+import type { WebhookSender } from "../webhooks.ts";
+
+function outcomeOf(report: Report): "passed" | "partial" | "failed" {
+  if (report.maxScore > 0 && report.score >= report.maxScore) return "passed";
+  return report.score > 0 ? "partial" : "failed";
+}
+
+/** The grader refused the source outright: that is the student's problem, stored, never retried. */
+function isRejection(err: unknown): err is Error {
+  return err instanceof Error && (err.name === "SubmissionRejectedError" || err.name === "UnknownExerciseError");
+}
+
+/** "retry": grading failed for an internal reason; the caller's queue must deliver the job again. */
+export type JobResult = "stored" | "discarded" | "retry";
+
+/**
+ * One claimed job, whichever queue delivered it: grade, store the result idempotently, fire the
+ * webhook. A job claimed more than maxJobClaims times (each earlier holder died mid-grading) is
+ * stored as an error instead of being fed to another worker.
+ */
+export function createJobRunner({ storage, grader, webhooks, metrics, log, maxJobClaims, now = Date.now }: {
+  storage: Storage;
+  grader: Grader;
+  webhooks: WebhookSender;
+  metrics: Metrics;
+  log: Logger;
+  maxJobClaims: number;
+  now?: () => number;
+}) {
+  async function finish(job: Job, outcome: JobOutcome, startedAt: number, jlog: Logger): Promise<JobResult> {
+    const finishedAt = now();
+    const stored = await storage.completeJob(job, outcome, { startedAt, finishedAt });
+    if (!stored) {
+      jlog.warn("grading already stored or lease lost; result discarded");
+      return "discarded";
+    }
+    metrics.gradingFinished(outcome.status === "graded" ? outcomeOf(outcome.report) : "error", (finishedAt - startedAt) / 1000);
+    jlog.info(
+      outcome.status === "graded"
+        ? { status: "graded", score: outcome.report.score, maxScore: outcome.report.maxScore, durationMs: finishedAt - startedAt }
+        : { status: "error", error: outcome.error },
+      "grading stored",
+    );
+    if (job.callbackUrl) {
+      const record = await storage.getSubmission(job.submissionId);
+      if (record) {
+        webhooks.deliver({ submissionId: job.submissionId, gradingAttempt: job.attempt, url: job.callbackUrl, payload: webhookPayload(record) });
+      }
+    }
+    return "stored";
+  }
+
+  return async function runJob(job: Job, { stopping }: { stopping: () => boolean }): Promise<JobResult> {
+    const jlog = log.child({ submissionId: job.submissionId, attempt: job.attempt, claims: job.claims });
+    const startedAt = now();
+    if (job.claims > maxJobClaims) {
+      return finish(job, { status: "error", error: `grading did not complete after ${maxJobClaims} tries` }, startedAt, jlog);
+    }
+    // Logged so operators can see crash recovery at work (a killed worker, a lapsed lease).
+    if (job.claims > 1) jlog.warn("an earlier claim did not finish; grading again");
+    jlog.info("grading started");
+    let outcome: JobOutcome;
+    try {
+      const report = await grader.grade({ source: job.source, ...(job.exercises ? { exercises: job.exercises } : {}) });
+      outcome = { status: "graded", report };
+    } catch (err) {
+      if (isRejection(err)) {
+        outcome = { status: "error", error: err.message };
+      } else if (stopping() || job.claims < maxJobClaims) {
+        jlog.error({ err }, "grading failed; job requeued");
+        return "retry";
+      } else {
+        jlog.error({ err }, "grading failed; giving up");
+        outcome = { status: "error", error: "grading failed because of an internal error" };
+      }
+    }
+    return finish(job, outcome, startedAt, jlog);
+  };
+}
+export type JobRunner = ReturnType<typeof createJobRunner>;

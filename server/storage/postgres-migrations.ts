@@ -1,0 +1,83 @@
+/**
+ * PostgreSQL schema, applied in order under an advisory lock so processes starting together
+ * migrate once; autograde_schema records how many ran. Never edit a shipped entry. JSON stays in
+ * TEXT columns so both storages share one row mapping (sqlite-rows.ts).
+ */
+export const PG_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE submissions (
+    seq BIGSERIAL PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    student TEXT NOT NULL,
+    submitted_by TEXT NOT NULL,
+    source TEXT NOT NULL,
+    exercises TEXT,
+    callback_url TEXT,
+    idempotency_key TEXT,
+    request_hash TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (submitted_by, idempotency_key)
+  );
+  CREATE INDEX submissions_by_student ON submissions (student, seq);
+  CREATE INDEX submissions_by_time ON submissions (created_at);
+
+  CREATE TABLE jobs (
+    id BIGSERIAL PRIMARY KEY,
+    submission_id TEXT NOT NULL UNIQUE REFERENCES submissions (id),
+    attempt INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'running')),
+    lease_token TEXT,
+    claims INTEGER NOT NULL DEFAULT 0,
+    enqueued_at BIGINT NOT NULL
+  );
+  CREATE INDEX jobs_by_state ON jobs (state);
+
+  CREATE TABLE gradings (
+    submission_id TEXT NOT NULL REFERENCES submissions (id),
+    attempt INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('graded', 'error')),
+    report TEXT,
+    error TEXT,
+    score DOUBLE PRECISION,
+    max_score DOUBLE PRECISION,
+    started_at BIGINT NOT NULL,
+    finished_at BIGINT NOT NULL,
+    webhook_state TEXT CHECK (webhook_state IN ('pending', 'delivered', 'failed')),
+    PRIMARY KEY (submission_id, attempt)
+  );
+  CREATE INDEX gradings_webhook_pending ON gradings (webhook_state) WHERE webhook_state = 'pending';
+
+  CREATE TABLE exercise_scores (
+    submission_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    exercise_id TEXT NOT NULL,
+    score DOUBLE PRECISION NOT NULL,
+    max_score DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (submission_id, attempt, exercise_id),
+    FOREIGN KEY (submission_id, attempt) REFERENCES gradings (submission_id, attempt)
+  );
+
+  CREATE TABLE deliveries (
+    id BIGSERIAL PRIMARY KEY,
+    submission_id TEXT NOT NULL REFERENCES submissions (id),
+    grading_attempt INTEGER NOT NULL,
+    attempt INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    status_code INTEGER,
+    error TEXT,
+    at BIGINT NOT NULL,
+    duration_ms INTEGER NOT NULL
+  );
+  CREATE INDEX deliveries_by_submission ON deliveries (submission_id, id);
+
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('staff', 'student')),
+    name TEXT NOT NULL,
+    secret_hash TEXT NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL,
+    revoked_at BIGINT
+  );
+  `,
+];

@@ -1,0 +1,112 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { createTestDatabase, testPool } from "../../tests/helpers/pg.ts";
+import { openPostgresStorage, type Enqueue } from "./postgres.ts";
+import { storageContract, submission } from "./storage-contract.ts";
+import type { ExternalQueueStorage, JobMessage } from "./types.ts";
+
+/** Stands in for pg-boss: records what was enqueued, and can fail to prove the enqueue shares the transaction. */
+function recordingQueue() {
+  const messages: JobMessage[] = [];
+  let failNext = false;
+  const enqueue: Enqueue = async (db, message) => {
+    await db.executeSql("SELECT 1");
+    if (failNext) {
+      failNext = false;
+      throw new Error("queue unavailable");
+    }
+    messages.push(message);
+  };
+  return { messages, enqueue, failNextEnqueue: () => (failNext = true) };
+}
+
+storageContract("postgres", {
+  async open() {
+    const database = await createTestDatabase();
+    const queue = recordingQueue();
+    const pools: pg.Pool[] = [];
+    const open = async () => {
+      const pool = testPool(database.url, 3);
+      pools.push(pool);
+      return openPostgresStorage({ pool, enqueue: queue.enqueue });
+    };
+    return {
+      storage: await open(),
+      reopen: open,
+      async takeJobs(storage, limit) {
+        const jobs = [];
+        for (const message of queue.messages.splice(0, limit)) {
+          const job = await (storage as ExternalQueueStorage).beginJob(message, randomUUID());
+          if (job) jobs.push(job);
+        }
+        return jobs;
+      },
+      async release(storage, job) {
+        await storage.releaseJob(job.jobId, job.leaseToken);
+        queue.messages.push({ submissionId: job.submissionId, attempt: job.attempt });
+      },
+      async dispose() {
+        for (const pool of pools) await pool.end();
+        await database.drop();
+      },
+    };
+  },
+});
+
+describe("postgres storage specifics", () => {
+  it("migrates once when several processes start at the same time", async () => {
+    const database = await createTestDatabase();
+    const pools = Array.from({ length: 4 }, () => testPool(database.url, 2));
+    try {
+      const { enqueue } = recordingQueue();
+      const opened = await Promise.all(pools.map((pool) => openPostgresStorage({ pool, enqueue })));
+      expect(opened).toHaveLength(4);
+      const { rows } = await pools[0]!.query("SELECT version FROM autograde_schema");
+      expect(rows).toEqual([{ version: 1 }]);
+    } finally {
+      for (const pool of pools) await pool.end();
+      await database.drop();
+    }
+  });
+
+  it("enqueues in the submission's transaction: a failed enqueue stores nothing", async () => {
+    const database = await createTestDatabase();
+    const pool = testPool(database.url, 2);
+    try {
+      const queue = recordingQueue();
+      const storage = await openPostgresStorage({ pool, enqueue: queue.enqueue });
+      queue.failNextEnqueue();
+      await expect(storage.createSubmission(submission(), { maxQueueDepth: 10 })).rejects.toThrow("queue unavailable");
+      expect((await storage.listSubmissions({ limit: 10 })).items).toEqual([]);
+      expect(await storage.queueDepth()).toEqual({ queued: 0, running: 0 });
+    } finally {
+      await pool.end();
+      await database.drop();
+    }
+  });
+
+  it("a duplicate delivery of a stored attempt begins nothing, and concurrent idempotent requests create one submission", async () => {
+    const database = await createTestDatabase();
+    const pool = testPool(database.url, 6);
+    try {
+      const queue = recordingQueue();
+      const storage = await openPostgresStorage({ pool, enqueue: queue.enqueue });
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => storage.createSubmission(submission({ idempotencyKey: "same", requestHash: "h" }), { maxQueueDepth: 10 })),
+      );
+      expect(results.filter((r) => r.kind === "created")).toHaveLength(1);
+      expect(results.filter((r) => r.kind === "replayed")).toHaveLength(4);
+      expect(queue.messages).toHaveLength(1);
+
+      const message = queue.messages[0]!;
+      const job = await storage.beginJob(message, "delivery-1");
+      await storage.completeJob(job!, { status: "error", error: "x" }, { startedAt: 1, finishedAt: 2 });
+      expect(await storage.beginJob(message, "delivery-2")).toBeNull();
+      expect(await storage.beginJob({ submissionId: "missing", attempt: 1 }, "delivery-3")).toBeNull();
+    } finally {
+      await pool.end();
+      await database.drop();
+    }
+  });
+});

@@ -1,0 +1,64 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, describe, expect, it } from "vitest";
+import { createTestDatabase } from "./helpers/pg.ts";
+import { client, KEYS, startServerProcess, tempDataDir, type ServerProcess } from "./helpers/server.ts";
+import { distributeSolution } from "./helpers/server-sources.ts";
+
+const processes: ServerProcess[] = [];
+const data = tempDataDir();
+let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+
+afterAll(async () => {
+  for (const p of processes) {
+    if (p.child.exitCode === null && p.child.signalCode === null) await p.stop();
+    p.cleanup();
+  }
+  await database?.drop();
+  data.remove();
+});
+
+describe("scale-out: webhooks", () => {
+  it("a webhook whose worker died mid-retry is sent by the next worker once its retry schedule has lapsed", async () => {
+    database = await createTestDatabase();
+    const bodies: string[] = [];
+    const statuses = [500, 204];
+    const receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        bodies.push(body);
+        res.statusCode = statuses.shift() ?? 204;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    try {
+      // Retry schedule: 2 attempts, 100 ms timeout, 1 s then 2 s backoff: abandoned after about 3.2 s.
+      const env = { DATABASE_URL: database.url, AUTOGRADE_WEBHOOK_MAX_ATTEMPTS: "2", AUTOGRADE_WEBHOOK_TIMEOUT_MS: "100", AUTOGRADE_WEBHOOK_INITIAL_BACKOFF_MS: "1000" };
+      const start = async (role: "api" | "worker") => {
+        const p = await startServerProcess(data.dir, { ...env, AUTOGRADE_ROLE: role }, role === "worker" ? { ready: "worker" } : {});
+        processes.push(p);
+        return p;
+      };
+      const api = await start("api");
+      const first = await start("worker");
+      const staff = client(api.url, KEYS.staff);
+      const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/grades`;
+      const id = (await staff.post("/v1/submissions", { source: distributeSolution, exercises: ["distribute_value"], callbackUrl })).json.id as string;
+      await expect.poll(() => bodies.length, { timeout: 30_000, interval: 20 }).toBe(1);
+      await first.kill9();
+      first.cleanup();
+      await new Promise((r) => setTimeout(r, 3500));
+
+      const second = await start("worker");
+      await expect.poll(() => bodies.length, { timeout: 15_000, interval: 50 }).toBe(2);
+      expect(JSON.parse(bodies[1]!)).toMatchObject({ event: "submission.graded", submission: { id, status: "graded", score: 5 } });
+      expect(second.logs.some((l) => l.includes("resumed webhooks abandoned by a stopped worker"))).toBe(true);
+      await expect.poll(async () => (await staff.get(`/v1/submissions/${id}/deliveries`)).json.deliveries.map((d: { statusCode: number }) => d.statusCode), { timeout: 5000 })
+        .toEqual([500, 204]);
+    } finally {
+      receiver.close();
+    }
+  }, 90_000);
+});
