@@ -88,6 +88,7 @@ const ENV: readonly { env: string; path: readonly [string] | readonly ["grader",
   { env: "AUTOGRADE_MAX_SOURCE_BYTES", path: ["grader", "maxSourceBytes"], kind: "int" },
   { env: "AUTOGRADE_MAX_OUTPUT_ELEMENTS", path: ["grader", "maxOutputElements"], kind: "int" },
   { env: "AUTOGRADE_TYPECHECK", path: ["grader", "typecheck"], kind: "bool" },
+  { env: "AUTOGRADE_TYPECHECK_TIMEOUT_MS", path: ["grader", "typecheckTimeoutMs"], kind: "int" },
 ];
 
 export const CONFIG_ENV_VARS: readonly string[] = ENV.map((e) => e.env);

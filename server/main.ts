@@ -36,11 +36,18 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     maxOutputElements: config.grader.maxOutputElements,
     log: log.child({ component: "sandbox" }),
   });
-  const grading = pool && {
-    grader: createGrader({ pool, exercises, log: log.child({ component: "grader" }), config: config.grader }),
-    closeGrader: () => pool.close(0),
-    workerRestarts: () => pool.stats().restarts,
-  };
+  const grader = pool ? createGrader({ pool, exercises, log: log.child({ component: "grader" }), config: config.grader }) : null;
+  const grading =
+    pool && grader
+      ? {
+          grader,
+          // The pool's workers and the grader's type-check thread.
+          closeGrader: async () => {
+            await Promise.all([pool.close(0), grader.close()]);
+          },
+          workerRestarts: () => pool.stats().restarts,
+        }
+      : undefined;
   let service: Service;
   try {
     service = await startService({ config, log, exercises, ...grading });
