@@ -3,90 +3,147 @@ import { parseArgs } from "node:util";
 import { exercises, solutionModule } from "../exercises/index.ts";
 import { createGrader, parseGraderConfig, type Report } from "../grader/index.ts";
 import { createSandboxPool } from "../grader/sandbox/pool.ts";
-import { loadBareSolution } from "./grader-baseline.ts";
+import { loadBareSolution, loadColdBareSolution } from "./lib/grader-baseline.ts";
 
 const TARGET_OVERHEAD_RATIO = 1.5;
 const TARGET_FIXED_COST_MS = 10;
 
+type TypecheckMode = "off" | "on";
+
 export interface GraderBenchOptions {
   readonly runs: number;
   readonly warmupRuns: number;
-  /** The checker shares the host's cores with the workers; `--typecheck off` shows what it costs. */
-  readonly typecheck: boolean;
+  /** The checker thread shares the host's 2 cores with the workers, so both modes are measured in one run. */
+  readonly modes: readonly TypecheckMode[];
 }
 
-type Row = readonly [phase: string, samplesMs: readonly number[]];
+type Row = readonly [phase: string, samplesMs: readonly (readonly number[])[]];
 
 /**
- * Grades the model solutions end to end `runs` times, one submission at a time, and runs the same
- * solution functions on the same cases bare in this process for the overhead ratio.
- * Usage: npm run bench -- grader [--runs 200] [--warmup 5] [--typecheck on|off]
+ * Grades the model solutions end to end `runs` times per typecheck mode, one submission at a time, and
+ * runs the same solution functions on the same cases bare in this process: warm (one module instance
+ * for the whole bench), cold (a fresh module instance per exercise, as the sandbox's fresh context per
+ * exercise has) and cold in a fresh node:vm context per exercise.
+ * Usage: npm run bench -- grader [--runs 200] [--warmup 5] [--typecheck both|on|off]
  */
 export default async function benchGrader(argv?: unknown): Promise<void> {
   const options = parseOptions(Array.isArray(argv) ? argv.map(String) : []);
-  const config = parseGraderConfig({ typecheck: options.typecheck });
+  const config = parseGraderConfig({});
   const silent = { debug() {}, info() {}, warn() {}, error() {} };
   const pool = createSandboxPool({ size: config.poolSize, sandboxMemoryMb: config.sandboxMemoryMb, maxOutputElements: config.maxOutputElements, log: silent });
-  const grader = createGrader({ pool, exercises, log: silent, config });
+  const graders = options.modes.map((mode) => ({ mode, grader: createGrader({ pool, exercises, log: silent, config: { ...config, typecheck: mode === "on" } }) }));
   const source = solutionModule();
-  const bare = await loadBareSolution(source, exercises);
+  const bareWarm = await loadBareSolution(source, exercises);
+  const bareCold = loadColdBareSolution(source, exercises, "this-context");
+  const bareVm = loadColdBareSolution(source, exercises, "new-vm-context");
 
-  const reports: Report[] = [];
-  const bareMs: number[] = [];
+  const reports = new Map<TypecheckMode, Report[]>(options.modes.map((m) => [m, []]));
+  const warmMs: number[] = [];
+  const coldMs: number[] = [];
+  const vmMs: number[] = [];
   try {
     for (let i = 0; i < options.warmupRuns + options.runs; i++) {
-      const report = await grader.grade({ source });
-      if (report.score !== report.maxScore) throw new Error(`the model solution scored ${report.score}/${report.maxScore}: the bench measures nothing`);
-      // Interleaved, so both sides see the same machine state.
-      const bareRun = bare.runAll();
-      if (i < options.warmupRuns) continue;
-      reports.push(report);
-      bareMs.push(bareRun);
+      const measured = i >= options.warmupRuns;
+      // Alternating which mode goes first keeps either from always following the other's leftovers.
+      const order = i % 2 === 0 ? graders : [...graders].reverse();
+      for (const { mode, grader } of order) {
+        const report = await grader.grade({ source });
+        if (report.score !== report.maxScore) throw new Error(`the model solution scored ${report.score}/${report.maxScore}: the bench measures nothing`);
+        if (measured) reports.get(mode)!.push(report);
+      }
+      // Interleaved, so every side sees the same machine state.
+      const warm = bareWarm.runAll();
+      const cold = bareCold.runAll();
+      const inVm = bareVm.runAll();
+      if (measured) {
+        warmMs.push(warm);
+        coldMs.push(cold);
+        vmMs.push(inVm);
+      }
     }
   } finally {
+    await Promise.all(graders.map(({ grader }) => grader.close()));
     await pool.close(1000);
   }
 
-  const timings = (key: keyof Report["timings"]) => reports.map((r) => r.timings[key]);
-  const studentCodeMs = reports.map((r) => r.exercises.reduce((sum, e) => sum + e.cases.reduce((s, c) => s + (c.durationMs ?? 0), 0), 0));
-  const haveCaseDurations = studentCodeMs.every((ms) => ms > 0);
-  // Everything but running student code: the sandbox's own run-phase work (copying, converting) counts as overhead.
-  const fixedMs = reports.map((r, i) => r.timings.totalMs - (haveCaseDurations ? (studentCodeMs[i] ?? 0) : r.timings.runMs));
-
+  const perMode = options.modes.map((mode) => summarize(reports.get(mode)!));
+  const column = <K extends keyof Summary>(key: K) => perMode.map((s) => s[key]);
   const rows: Row[] = [
-    ["total", timings("totalMs")],
-    ["compile", timings("compileMs")],
-    ["typecheck (concurrent with sandbox)", timings("typecheckMs")],
-    ["worker dispatch", timings("dispatchMs")],
-    ["isolate", timings("isolateMs")],
-    ["run (sandboxed)", timings("runMs")],
-    ["compare", timings("compareMs")],
-    ...(haveCaseDurations ? [["student code (sum of case durations)", studentCodeMs] as Row] : []),
-    ["run (bare Node, same calls)", bareMs],
-    ["outside the run phase (total - run)", reports.map((r) => r.timings.totalMs - r.timings.runMs)],
-    ["fixed cost per submission", fixedMs],
+    ["total", column("total")],
+    ["compile", column("compile")],
+    ["typecheck (concurrent with sandbox)", column("typecheck")],
+    ["worker dispatch", column("dispatch")],
+    ["isolate", column("isolate")],
+    ["run (sandboxed)", column("run")],
+    ["compare", column("compare")],
+    ["student code (sum of case durations)", column("studentCode")],
+    ["run (bare Node, warm, same calls)", perMode.map(() => warmMs)],
+    ["run (bare Node, fresh instance per exercise)", perMode.map(() => coldMs)],
+    ["run (bare Node, fresh node:vm context per exercise)", perMode.map(() => vmMs)],
+    ["outside the run phase (total - run)", column("outsideRun")],
+    ["fixed cost per submission (total - student code)", column("fixed")],
   ];
-  const ratio = percentile(timings("runMs"), 50) / percentile(bareMs, 50);
-  const fixedP50 = percentile(fixedMs, 50);
 
+  const p50 = (xs: readonly number[]) => percentile(xs, 50);
+  const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
   const lines = [
-    `grader: model solutions end to end, ${options.runs} runs after ${options.warmupRuns} warm-up, pool size ${config.poolSize}, typecheck ${config.typecheck ? "on" : "off"}`,
+    `grader: model solutions end to end, ${options.runs} runs per mode after ${options.warmupRuns} warm-up, pool size ${config.poolSize}, typecheck ${options.modes.join(" / ")}`,
     "",
-    formatTable(rows),
+    formatTable(options.modes, rows),
     "",
-    `sandbox overhead ratio (p50 sandboxed run / p50 bare run): ${ratio.toFixed(2)} (target <= ${TARGET_OVERHEAD_RATIO}: ${ratio <= TARGET_OVERHEAD_RATIO ? "met" : "MISSED"})`,
-    haveCaseDurations
-      ? `student code inside the sandbox vs bare (p50 sum of case durations / p50 bare): ${(percentile(studentCodeMs, 50) / percentile(bareMs, 50)).toFixed(2)}`
-      : "cases carry no durationMs: fixed cost is total - run",
-    `fixed cost per submission, p50 (total - student code): ${fixedP50.toFixed(1)} ms (target <= ${TARGET_FIXED_COST_MS} ms: ${fixedP50 <= TARGET_FIXED_COST_MS ? "met" : "MISSED"})`,
   ];
+  perMode.forEach((s, i) => {
+    const ratio = p50(s.run) / p50(warmMs);
+    const fixed = p50(s.fixed);
+    lines.push(
+      `typecheck ${options.modes[i]}: sandbox overhead ratio (p50 sandboxed run / p50 bare warm run): ${ratio.toFixed(2)} (target <= ${TARGET_OVERHEAD_RATIO}: ${verdict(ratio <= TARGET_OVERHEAD_RATIO)})`,
+      `typecheck ${options.modes[i]}: student code in the sandbox / bare warm: ${(p50(s.studentCode) / p50(warmMs)).toFixed(2)}; / bare fresh instance: ${(p50(s.studentCode) / p50(coldMs)).toFixed(2)}; / bare fresh node:vm context: ${(p50(s.studentCode) / p50(vmMs)).toFixed(2)}`,
+      `typecheck ${options.modes[i]}: fixed cost per submission, p50: ${fixed.toFixed(1)} ms (target <= ${TARGET_FIXED_COST_MS} ms: ${verdict(fixed <= TARGET_FIXED_COST_MS)})`,
+    );
+  });
+  lines.push(
+    `bare fresh instance / bare warm (what cold JIT costs outside any sandbox): ${(p50(coldMs) / p50(warmMs)).toFixed(2)}`,
+    `bare fresh node:vm context / bare fresh instance (what node:vm's global interceptors cost): ${(p50(vmMs) / p50(coldMs)).toFixed(2)}`,
+  );
   process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+interface Summary {
+  total: number[];
+  compile: number[];
+  typecheck: number[];
+  dispatch: number[];
+  isolate: number[];
+  run: number[];
+  compare: number[];
+  studentCode: number[];
+  outsideRun: number[];
+  fixed: number[];
+}
+
+function summarize(reports: readonly Report[]): Summary {
+  const timings = (key: keyof Report["timings"]) => reports.map((r) => r.timings[key]);
+  const studentCode = reports.map((r) => r.exercises.reduce((sum, e) => sum + e.cases.reduce((s, c) => s + (c.durationMs ?? 0), 0), 0));
+  if (studentCode.some((ms) => !(ms > 0))) throw new Error("a report's cases carry no durationMs: the bench cannot separate student code from overhead");
+  return {
+    total: timings("totalMs"),
+    compile: timings("compileMs"),
+    typecheck: timings("typecheckMs"),
+    dispatch: timings("dispatchMs"),
+    isolate: timings("isolateMs"),
+    run: timings("runMs"),
+    compare: timings("compareMs"),
+    studentCode,
+    outsideRun: reports.map((r) => r.timings.totalMs - r.timings.runMs),
+    // Everything but running student code: the sandbox's own run-phase work (copying, converting) counts as overhead.
+    fixed: reports.map((r, i) => r.timings.totalMs - studentCode[i]!),
+  };
 }
 
 function parseOptions(argv: readonly string[]): GraderBenchOptions {
   const { values } = parseArgs({
     args: [...argv],
-    options: { runs: { type: "string", default: "200" }, warmup: { type: "string", default: "5" }, typecheck: { type: "string", default: "on" } },
+    options: { runs: { type: "string", default: "200" }, warmup: { type: "string", default: "5" }, typecheck: { type: "string", default: "both" } },
     allowPositionals: true,
     strict: true,
   });
@@ -94,8 +151,10 @@ function parseOptions(argv: readonly string[]): GraderBenchOptions {
   const warmupRuns = Number(values.warmup);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${JSON.stringify(values.runs)}`);
   if (!Number.isInteger(warmupRuns) || warmupRuns < 0) throw new Error(`--warmup must be a non-negative integer, got ${JSON.stringify(values.warmup)}`);
-  if (values.typecheck !== "on" && values.typecheck !== "off") throw new Error(`--typecheck must be on or off, got ${JSON.stringify(values.typecheck)}`);
-  return { runs, warmupRuns, typecheck: values.typecheck === "on" };
+  const modes: Record<string, TypecheckMode[]> = { both: ["off", "on"], on: ["on"], off: ["off"] };
+  const chosen = modes[values.typecheck ?? "both"];
+  if (chosen === undefined) throw new Error(`--typecheck must be both, on or off, got ${JSON.stringify(values.typecheck)}`);
+  return { runs, warmupRuns, modes: chosen };
 }
 
 /** Nearest-rank percentile. */
@@ -106,12 +165,12 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[rank - 1] ?? Number.NaN;
 }
 
-function formatTable(rows: readonly Row[]): string {
-  const header = ["phase", "p50 ms", "p99 ms"] as const;
-  const body = rows.map(([phase, samples]) => [phase, percentile(samples, 50).toFixed(2), percentile(samples, 99).toFixed(2)] as const);
-  const width = (i: 0 | 1 | 2) => Math.max(header[i].length, ...body.map((r) => r[i].length));
-  const line = (r: readonly [string, string, string]) => `${r[0].padEnd(width(0))}  ${r[1].padStart(width(1))}  ${r[2].padStart(width(2))}`;
-  return [line(header), line(["-".repeat(width(0)), "-".repeat(width(1)), "-".repeat(width(2))]), ...body.map(line)].join("\n");
+function formatTable(modes: readonly TypecheckMode[], rows: readonly Row[]): string {
+  const header = ["phase", ...modes.flatMap((m) => [`tc ${m} p50`, `tc ${m} p99`])];
+  const body = rows.map(([phase, perMode]) => [phase, ...perMode.flatMap((samples) => [percentile(samples, 50).toFixed(2), percentile(samples, 99).toFixed(2)])]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (r: readonly string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,12 +1,13 @@
 // Shared benchmark entry: `npm run bench -- <name> [args]` runs the default export of bench/<name>.ts.
+// Every top-level .ts file here is a benchmark; code they share lives in bench/lib/.
 import { readdir } from "node:fs/promises";
 
 type Benchmark = (args: readonly string[]) => Promise<void> | void;
 
 const benchDir = new URL(".", import.meta.url);
-const available = (await readdir(benchDir))
-  .filter((file) => file.endsWith(".ts") && file !== "run.ts" && !file.endsWith(".test.ts"))
-  .map((file) => file.slice(0, -".ts".length))
+const available = (await readdir(benchDir, { withFileTypes: true }))
+  .filter((entry) => entry.isFile() && entry.name.endsWith(".ts") && entry.name !== "run.ts" && !entry.name.endsWith(".test.ts"))
+  .map((entry) => entry.name.slice(0, -".ts".length))
   .sort();
 
 const [name, ...args] = process.argv.slice(2);

@@ -47,6 +47,9 @@ describe("scale-out: webhooks", () => {
       const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/grades`;
       const id = (await staff.post("/v1/submissions", { source: distributeSolution, exercises: ["distribute_value"], callbackUrl })).json.id as string;
       await expect.poll(() => bodies.length, { timeout: 30_000, interval: 20 }).toBe(1);
+      const deliveries = async () => (await staff.get(`/v1/submissions/${id}/deliveries`)).json.deliveries.map((d: { statusCode: number }) => d.statusCode);
+      // Mid-retry: the failed first attempt is recorded, the second not yet made (1 s backoff).
+      await expect.poll(deliveries, { timeout: 5000, interval: 20 }).toEqual([500]);
       await first.kill9();
       first.cleanup();
       await new Promise((r) => setTimeout(r, 3500));
@@ -55,8 +58,7 @@ describe("scale-out: webhooks", () => {
       await expect.poll(() => bodies.length, { timeout: 15_000, interval: 50 }).toBe(2);
       expect(JSON.parse(bodies[1]!)).toMatchObject({ event: "submission.graded", submission: { id, status: "graded", score: 5 } });
       expect(second.logs.some((l) => l.includes("resumed webhooks abandoned by a stopped worker"))).toBe(true);
-      await expect.poll(async () => (await staff.get(`/v1/submissions/${id}/deliveries`)).json.deliveries.map((d: { statusCode: number }) => d.statusCode), { timeout: 5000 })
-        .toEqual([500, 204]);
+      await expect.poll(deliveries, { timeout: 5000 }).toEqual([500, 204]);
     } finally {
       receiver.close();
     }

@@ -2,11 +2,19 @@ import { readFileSync } from "node:fs";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { NP_DTS_PATH, buildNpDts } from "../../scripts/build-np-dts.ts";
+import * as np from "./index.ts";
 import { snippetModule, type SnippetKind } from "./snippets.testkit.ts";
 
 describe("np.d.ts", () => {
   it("is up to date with grader/np/index.ts (regenerate: npx tsx scripts/build-np-dts.ts)", () => {
     expect(readFileSync(NP_DTS_PATH, "utf8")).toBe(buildNpDts());
+  });
+
+  it("declares exactly the values grader/np/index.ts exports at run time, in one file without imports", () => {
+    const dts = ts.createSourceFile("np.d.ts", readFileSync(NP_DTS_PATH, "utf8"), ts.ScriptTarget.ES2022, true);
+    const declaredValues = dts.statements.flatMap((s) => ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name ? [s.name.text] : []));
+    expect(declaredValues.sort()).toEqual(Object.keys(np).sort());
+    expect(dts.statements.filter((s) => ts.isImportDeclaration(s) || (ts.isExportDeclaration(s) && s.moduleSpecifier !== undefined))).toEqual([]);
   });
 
   // The snippets are excluded from the project's tsconfig; this is what a student's editor would report on them.

@@ -1,4 +1,4 @@
-// Generated from grader/np/index.ts by scripts/build-np-dts.ts; do not edit.
+// Generated from grader/np/index.ts and the files it re-exports by scripts/build-np-dts.ts; do not edit.
 // The declarations of the "@autograde/np" module: save as node_modules/@autograde/np/index.d.ts
 // (or map the name with tsconfig "paths") to get types and completion in your editor.
 /** One entry of an index: a number picks (and drops) an axis, `[start, end]` is numpy's `start:end`, `null` is `:`. */

@@ -1,3 +1,4 @@
+import type { EncodedExercises } from "./args-cache.ts";
 import type { ExerciseEnd, WorkerMessage } from "./messages.ts";
 import type { SandboxCaseResult, SandboxExercise, SandboxExerciseResult, SandboxJob, SandboxResult } from "./protocol.ts";
 import { FATAL_OOM_PATTERN, KILLED_FOR_OOM, type LiveWorker, type WorkerExit } from "./supervisor.ts";
@@ -8,6 +9,8 @@ export interface DriveOptions {
   readonly outputTimeoutMs: number;
   /** Added to every in-worker limit before the watchdog kills: isolate setup, IPC, scheduling. */
   readonly watchdogSlackMs: number;
+  /** How exercises travel to a given worker; by default whole, arguments included. */
+  readonly encodeExercises?: (worker: LiveWorker, exercises: readonly SandboxExercise[]) => EncodedExercises;
 }
 
 /** Why the worker stopped in the middle of an exercise. */
@@ -144,7 +147,9 @@ function runSegment(
     });
 
     armStall();
-    worker.send({ t: "job", code: job.code, exercises: job.exercises.slice(from), firstIndex: from, deadlineMs: remainingMs, submissionDeadlineMs: job.deadlineMs });
+    const remaining = job.exercises.slice(from);
+    const encoded = options.encodeExercises?.(worker, remaining) ?? { exercises: remaining, resetArgsCache: false };
+    worker.send({ t: "job", code: job.code, ...encoded, firstIndex: from, deadlineMs: remainingMs, submissionDeadlineMs: job.deadlineMs });
   });
 }
 

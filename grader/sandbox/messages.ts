@@ -1,3 +1,4 @@
+import type { WireExercise } from "./args-cache.ts";
 import type { SandboxCaseResult, SandboxExercise } from "./protocol.ts";
 
 /** Fixed for a worker's life; passed on its command line as JSON. */
@@ -15,7 +16,9 @@ export interface WorkerConfig {
 export interface JobMessage {
   readonly t: "job";
   readonly code: string;
-  readonly exercises: readonly SandboxExercise[];
+  /** Case arguments the worker already holds travel as numbers (see args-cache.ts). */
+  readonly exercises: readonly WireExercise[];
+  readonly resetArgsCache: boolean;
   /** Index of exercises[0] in the whole job: a respawned worker resumes mid-job. */
   readonly firstIndex: number;
   /** What is left of the submission's deadline. */
@@ -23,6 +26,9 @@ export interface JobMessage {
   /** The whole submission's deadline, reported as the limit when it is what stopped a case. */
   readonly submissionDeadlineMs: number;
 }
+
+/** A job as the worker runs it, with every case's arguments in hand. */
+export type DecodedJob = Omit<JobMessage, "t" | "exercises" | "resetArgsCache"> & { readonly exercises: readonly SandboxExercise[] };
 
 export type ExerciseEnd =
   | { readonly kind: "ran" }

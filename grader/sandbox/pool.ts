@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { createArgsEncoder } from "./args-cache.ts";
 import { driveJob } from "./drive.ts";
 import type { WorkerConfig } from "./messages.ts";
 import type { SandboxJob, SandboxPool, SandboxResult } from "./protocol.ts";
@@ -72,6 +73,8 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxPool {
   // Resolved here rather than by name so the worker starts whatever the caller's working directory.
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   const { log } = options;
+  const argsEncoder = createArgsEncoder();
+  const driveOptions = { sandboxMemoryMb: config.sandboxMemoryMb, moduleTimeoutMs, outputTimeoutMs, watchdogSlackMs, encodeExercises: argsEncoder.encode };
 
   let restarts = 0;
   let closed = false;
@@ -102,7 +105,7 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxPool {
       const slot = idle.pop()!;
       const item = queue.shift()!;
       const waitedMs = performance.now() - item.queuedAt;
-      const done = driveJob(item.job, () => slot.acquire(), { sandboxMemoryMb: config.sandboxMemoryMb, moduleTimeoutMs, outputTimeoutMs, watchdogSlackMs })
+      const done = driveJob(item.job, () => slot.acquire(), driveOptions)
         // Time spent waiting for a free worker is part of dispatch.
         .then((result) => item.resolve({ ...result, timings: { ...result.timings, dispatchMs: Math.round((result.timings.dispatchMs + waitedMs) * 1000) / 1000 } }), item.reject)
         .finally(() => {

@@ -7,7 +7,11 @@ import type { ExerciseId, Value } from "../../exercises/types.ts";
  */
 export interface SandboxCase {
   readonly name: string;
-  /** Copied into the isolate; tensors arrive as the helper module's NDArray (shape, data, methods). */
+  /**
+   * Copied into the isolate; tensors arrive as the helper module's NDArray (shape, data, methods).
+   * Never mutate an array once a job has used it: a worker keeps what it was sent under the array's
+   * identity and reuses it when a later job passes the same array (the grader's cached cases do).
+   */
   readonly args: readonly Value[];
   readonly timeoutMs: number;
 }

@@ -1,18 +1,16 @@
 import ivm from "isolated-vm";
-import type { SandboxScripts } from "./bundles.ts";
-import type { ExerciseEnd, JobMessage, WorkerConfig, WorkerMessage } from "./messages.ts";
+import { createTrustedContext, SETUP_TIMEOUT_MS, type IsolateReserve, type TrustedIsolate } from "./isolate-setup.ts";
+import type { DecodedJob, ExerciseEnd, WorkerConfig, WorkerMessage } from "./messages.ts";
 import type { TakenResult } from "./prelude.ts";
 import type { SandboxCaseResult, SandboxExercise } from "./protocol.ts";
 
-/** Trusted setup code (prelude, helper module) gets this long; it only fails if the isolate is broken. */
-const SETUP_TIMEOUT_MS = 5000;
-
 export interface JobRunnerDeps {
   readonly config: WorkerConfig;
-  readonly scripts: SandboxScripts;
   readonly send: (message: WorkerMessage) => void;
   /** Lets the worker flush progress messages between cases. */
   readonly yieldToEventLoop: () => Promise<void>;
+  /** Where the submission's isolate comes from: usually made ahead of time, never used before. */
+  readonly reserve: IsolateReserve;
 }
 
 /**
@@ -31,8 +29,7 @@ function escapedMessage(error: unknown): string {
 /** One isolate for the submission; replaced only when the memory limit disposed it. */
 interface SubmissionIsolate {
   readonly isolate: ivm.Isolate;
-  readonly prelude: ivm.Script;
-  readonly helper: ivm.Script;
+  readonly trusted: TrustedIsolate;
   /** undefined when V8 refused the compiled code (should not happen after esbuild). */
   readonly student: ivm.Script | undefined;
   readonly compileError: string | undefined;
@@ -55,8 +52,8 @@ function isTimeout(error: unknown): boolean {
   return error instanceof Error && /timed out/i.test(error.message);
 }
 
-export async function runJob(job: JobMessage, deps: JobRunnerDeps): Promise<void> {
-  const { config, scripts, send } = deps;
+export async function runJob(job: DecodedJob, deps: JobRunnerDeps): Promise<void> {
+  const { config, send } = deps;
   const jobStart = performance.now();
   const deadlineAt = jobStart + job.deadlineMs;
   let isolateMs = 0;
@@ -65,25 +62,16 @@ export async function runJob(job: JobMessage, deps: JobRunnerDeps): Promise<void
 
   const freshIsolate = (): SubmissionIsolate => {
     const start = performance.now();
-    const isolate = new ivm.Isolate({
-      memoryLimit: config.sandboxMemoryMb,
-      onCatastrophicError: (message) => {
-        // isolated-vm's own advice: the process can no longer be trusted. The pool sees the exit.
-        process.stderr.write(`isolated-vm catastrophic error: ${message}\n`);
-        process.abort();
-      },
-    });
-    const prelude = isolate.compileScriptSync(scripts.prelude, { filename: "file:///prelude.js" });
-    const helper = isolate.compileScriptSync(scripts.helper, { filename: "file:///autograde-np.js" });
+    const trusted = deps.reserve.take();
     let student: ivm.Script | undefined;
     let compileError: string | undefined;
     try {
-      student = isolate.compileScriptSync(job.code, { filename: "file:///submission.js" });
+      student = trusted.isolate.compileScriptSync(job.code, { filename: "file:///submission.js" });
     } catch (error) {
       compileError = error instanceof Error ? error.message : String(error);
     }
     isolateMs += elapsedSince(start);
-    return { isolate, prelude, helper, student, compileError };
+    return { isolate: trusted.isolate, trusted, student, compileError };
   };
 
   const call = <T>(sandbox: SubmissionIsolate, api: ivm.Reference, op: string, arg: unknown, timeoutMs: number): Call<T> => {
@@ -105,10 +93,7 @@ export async function runJob(job: JobMessage, deps: JobRunnerDeps): Promise<void
     let api: ivm.Reference;
     let factory: ivm.Reference;
     try {
-      context = sandbox.isolate.createContextSync();
-      api = sandbox.prelude.runSync(context, { reference: true, timeout: SETUP_TIMEOUT_MS }) as ivm.Reference;
-      const helper = sandbox.helper.runSync(context, { reference: true, timeout: SETUP_TIMEOUT_MS }) as ivm.Reference;
-      api.applySync(undefined, ["setHelper", helper.derefInto({ release: true })], { timeout: SETUP_TIMEOUT_MS });
+      ({ context, api } = sandbox.trusted.spareContexts.shift() ?? createTrustedContext(sandbox.trusted));
       factory = sandbox.student.runSync(context, { reference: true, timeout: SETUP_TIMEOUT_MS }) as ivm.Reference;
     } catch (error) {
       // Only a full isolate fails here (earlier student code left it at its limit); anything else is ours.
@@ -234,8 +219,11 @@ export async function runJob(job: JobMessage, deps: JobRunnerDeps): Promise<void
       }
       await deps.yieldToEventLoop();
     }
-  } finally {
+  } catch (error) {
     if (current !== undefined && !current.isolate.isDisposed) current.isolate.dispose();
+    throw error;
   }
+  // Reported first, disposed right after: nothing runs in between, and the grader need not wait for it.
   send({ t: "done", isolateMs: round(isolateMs), runMs: round(runMs) });
+  if (current !== undefined && !current.isolate.isDisposed) current.isolate.dispose();
 }

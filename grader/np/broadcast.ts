@@ -1,0 +1,80 @@
+// Elementwise combination under numpy's broadcasting rules.
+import { Float64 } from "./builtins.ts";
+import { toArray } from "./constructors.ts";
+import { innermost, rowStarts } from "./indexing.ts";
+import { type ArrayInput, NDArray } from "./ndarray.ts";
+import { fmtShape, sameShape, sizeOf, stridesOf } from "./shape.ts";
+
+type Combine = (x: number, y: number) => number;
+export const plus: Combine = (x, y) => x + y;
+export const minus: Combine = (x, y) => x - y;
+export const times: Combine = (x, y) => x * y;
+export const over: Combine = (x, y) => x / y;
+export const same: Combine = (x, y) => (x === y ? 1 : 0);
+
+export function elementwise(op: string, left: ArrayInput, right: ArrayInput, f: Combine): NDArray {
+  const a = toArray(op, left);
+  const ad = a.data;
+  if (typeof right === "number") {
+    const out = new Float64(ad.length);
+    for (let i = 0; i < ad.length; i++) out[i] = f(ad[i]!, right);
+    return new NDArray(a.shape, out);
+  }
+  const b = toArray(op, right);
+  const bd = b.data;
+  // Same shapes, and a per-channel vector such as a bias (1,1,C) against (f,f,C), skip the general walk.
+  const period = sameShape(a.shape, b.shape) ? ad.length : repeatsAlongLastAxis(a.shape, b.shape);
+  if (period > 0) {
+    const out = new Float64(ad.length);
+    for (let i = 0, j = 0; i < ad.length; i++, j = j + 1 === period ? 0 : j + 1) out[i] = f(ad[i]!, bd[j]!);
+    return new NDArray(a.shape, out);
+  }
+  const outShape = broadcastShapes(op, a.shape, b.shape);
+  const aStrides = broadcastStrides(op, a.shape, outShape, "operand", "result");
+  const bStrides = broadcastStrides(op, b.shape, outShape, "operand", "result");
+  const aRows = rowStarts(outShape, aStrides, 0);
+  const bRows = rowStarts(outShape, bStrides, 0);
+  const [n, aStep] = innermost(outShape, aStrides);
+  const [, bStep] = innermost(outShape, bStrides);
+  const out = new Float64(sizeOf(outShape));
+  for (let r = 0, k = 0; r < aRows.length; r++) {
+    for (let c = 0, i = aRows[r]!, j = bRows[r]!; c < n; c++, i += aStep, j += bStep) out[k++] = f(ad[i]!, bd[j]!);
+  }
+  return new NDArray(outShape, out);
+}
+
+/** b's length when b broadcasts over a as one repeated row along a's last axis (or as one value), else 0. */
+function repeatsAlongLastAxis(a: readonly number[], b: readonly number[]): number {
+  if (b.length > a.length || a.length === 0) return 0;
+  for (let k = 0; k < b.length - 1; k++) if (b[k] !== 1) return 0;
+  const last = b.length === 0 ? 1 : b[b.length - 1]!;
+  return last === 1 || last === a[a.length - 1] ? last : 0;
+}
+
+function broadcastShapes(op: string, a: readonly number[], b: readonly number[]): number[] {
+  const ndim = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let k = 0; k < ndim; k++) {
+    const da = a[a.length - ndim + k] ?? 1;
+    const db = b[b.length - ndim + k] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) throw new Error(`${op}: cannot broadcast ${fmtShape(a)} with ${fmtShape(b)}`);
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
+/** Strides that read `from` as if it had shape `to` (0 along broadcast axes); numpy drops leading 1s of `from`. */
+export function broadcastStrides(op: string, from: readonly number[], to: readonly number[], fromName: string, toName: string): number[] {
+  const own = stridesOf(from);
+  const lead = to.length - from.length;
+  let fits = true;
+  for (let k = 0; k < -lead; k++) fits &&= from[k] === 1;
+  const strides = new Array<number>(to.length);
+  for (let k = 0; k < to.length; k++) {
+    const dim = k < lead ? 1 : from[k - lead]!;
+    fits &&= dim === to[k] || dim === 1;
+    strides[k] = dim === 1 ? 0 : own[k - lead]!;
+  }
+  if (!fits) throw new Error(`${op}: cannot broadcast ${fromName} of shape ${fmtShape(from)} into ${toName} of shape ${fmtShape(to)}`);
+  return strides;
+}

@@ -1,0 +1,101 @@
+// Index resolution and strided walks shared by reads, writes and padding.
+import { broadcastStrides } from "./broadcast.ts";
+import { isArray, isInteger } from "./builtins.ts";
+import { toArray } from "./constructors.ts";
+import type { ArrayInput, Index, NDArray } from "./ndarray.ts";
+import { describe, fmtShape, stridesOf } from "./shape.ts";
+
+export function offsetOf(op: string, x: NDArray, index: readonly number[]): number {
+  if (!isArray(index)) throw new Error(`${op}: index must be an array of numbers, got ${describe(index)}`);
+  if (index.length !== x.ndim) {
+    throw new Error(`${op}: expected ${x.ndim} indices for an array of shape ${fmtShape(x.shape)}, got ${index.length}`);
+  }
+  let offset = 0;
+  for (let axis = 0; axis < x.ndim; axis++) {
+    offset = offset * x.shape[axis]! + position(op, index[axis], axis, x.shape[axis]!);
+  }
+  return offset;
+}
+
+export function write(op: string, x: NDArray, index: readonly Index[], value: ArrayInput, accumulate: boolean): void {
+  const view = resolve(op, x, index);
+  const source = toArray(op, value);
+  const sourceStrides = broadcastStrides(op, source.shape, view.shape, "value", "region");
+  const dstRows = rowStarts(view.shape, view.strides, view.offset);
+  const srcRows = rowStarts(view.shape, sourceStrides, 0);
+  const [n, dstStep] = innermost(view.shape, view.strides);
+  const [, srcStep] = innermost(view.shape, sourceStrides);
+  const dst = x.data;
+  const src = source.data;
+  for (let r = 0; r < dstRows.length; r++) {
+    let a = dstRows[r]!;
+    let b = srcRows[r]!;
+    if (accumulate) for (let j = 0; j < n; j++, a += dstStep, b += srcStep) dst[a] = dst[a]! + src[b]!;
+    else for (let j = 0; j < n; j++, a += dstStep, b += srcStep) dst[a] = src[b]!;
+  }
+}
+
+interface View { shape: number[]; strides: number[]; offset: number }
+
+export function resolve(op: string, x: NDArray, index: readonly Index[]): View {
+  if (!isArray(index)) throw new Error(`${op}: index must be an array, got ${describe(index)}`);
+  if (index.length > x.ndim) {
+    throw new Error(`${op}: too many indices (${index.length}) for an array of shape ${fmtShape(x.shape)}`);
+  }
+  const strides = stridesOf(x.shape);
+  const view: View = { shape: [], strides: [], offset: 0 };
+  for (let axis = 0; axis < x.ndim; axis++) {
+    const entry: unknown = index[axis];
+    const size = x.shape[axis]!;
+    if (entry === null || entry === undefined) {
+      view.shape.push(size);
+      view.strides.push(strides[axis]!);
+    } else if (typeof entry === "number") {
+      view.offset += position(op, entry, axis, size) * strides[axis]!;
+    } else if (isArray(entry) && entry.length === 2 && isInteger(entry[0]) && isInteger(entry[1])) {
+      const start: number = entry[0] < 0 ? entry[0] + size : entry[0];
+      const end: number = entry[1] < 0 ? entry[1] + size : entry[1];
+      if (start < 0 || end > size || start > end) {
+        throw new Error(`${op}: range [${entry[0]}, ${entry[1]}] out of range for axis ${axis} of size ${size}`);
+      }
+      view.offset += start * strides[axis]!;
+      view.shape.push(end - start);
+      view.strides.push(strides[axis]!);
+    } else {
+      throw new Error(`${op}: index for axis ${axis} must be an integer, an integer [start, end] pair or null, got ${describe(entry)}`);
+    }
+  }
+  return view;
+}
+
+function position(op: string, index: unknown, axis: number, size: number): number {
+  if (typeof index !== "number" || !isInteger(index)) {
+    throw new Error(`${op}: index for axis ${axis} must be an integer, got ${describe(index)}`);
+  }
+  if (index < -size || index >= size) throw new Error(`${op}: index ${index} out of range for axis ${axis} of size ${size}`);
+  return index < 0 ? index + size : index;
+}
+
+/** Where each innermost row of a strided walk over `shape` starts, in row-major order. */
+export function rowStarts(shape: readonly number[], strides: readonly number[], offset: number): number[] {
+  const outer = shape.length - 1;
+  let count = 1;
+  for (let axis = 0; axis < outer; axis++) count *= shape[axis]!;
+  const rows = new Array<number>(count);
+  const counter = new Array<number>(Math.max(outer, 0)).fill(0);
+  for (let r = 0, at = offset; r < count; r++) {
+    rows[r] = at;
+    for (let axis = outer - 1; axis >= 0; axis--) {
+      at += strides[axis]!;
+      if (++counter[axis]! < shape[axis]!) break;
+      at -= strides[axis]! * shape[axis]!;
+      counter[axis] = 0;
+    }
+  }
+  return rows;
+}
+
+/** Length and stride of the innermost rows; a 0-d walk is one row of one element. */
+export function innermost(shape: readonly number[], strides: readonly number[]): [length: number, stride: number] {
+  return shape.length === 0 ? [1, 0] : [shape[shape.length - 1]!, strides[strides.length - 1]!];
+}
