@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Grader } from "../grader/index.ts";
 import type { Metrics } from "./metrics.ts";
-import { createJobRunner } from "./queue/run-job.ts";
+import { createJobRunner, drainActive } from "./queue/run-job.ts";
 import type { Job, LeasedQueueStorage } from "./storage/types.ts";
 import { webhookPayload } from "./views.ts";
 import type { WebhookSender } from "./webhooks.ts";
@@ -148,14 +148,7 @@ export function createGradingLoop({ storage, grader, webhooks, metrics, log, con
       for (const t of timers) clearInterval(t);
       wake?.();
       await loopDone;
-      const all = Promise.allSettled([...active.values()].map((a) => a.done));
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([all, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
-      clearTimeout(timer);
-      for (const { job } of active.values()) {
-        log.warn({ submissionId: job.submissionId, attempt: job.attempt }, "drain: grading unfinished, job requeued");
-        await storage.releaseJob(job.jobId, job.leaseToken);
-      }
+      await drainActive(active, graceMs, { storage, log });
       // Requests waiting on ?wait=true answer 202 now instead of holding the shutdown open.
       for (const id of [...waiters.keys()]) notifyWaiters(id);
     },

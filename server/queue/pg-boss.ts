@@ -2,7 +2,7 @@ import PgBoss from "pg-boss";
 import type { Logger } from "pino";
 import type { Enqueue } from "../storage/postgres.ts";
 import type { ExternalQueueStorage, Job, JobMessage } from "../storage/types.ts";
-import type { JobRunner } from "./run-job.ts";
+import { drainActive, type JobRunner } from "./run-job.ts";
 
 export const GRADING_QUEUE = "autograde-grading";
 
@@ -116,14 +116,7 @@ export async function startPgBossWorkers({ boss, storage, runJob, config, log }:
     async stop(graceMs: number): Promise<void> {
       stopping = true;
       await boss.offWork(GRADING_QUEUE);
-      const all = Promise.allSettled([...active.values()].map((a) => a.done));
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([all, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
-      clearTimeout(timer);
-      for (const { job } of active.values()) {
-        log.warn({ submissionId: job.submissionId, attempt: job.attempt }, "drain: grading unfinished, job requeued");
-        await storage.releaseJob(job.jobId, job.leaseToken);
-      }
+      await drainActive(active, graceMs, { storage, log });
     },
     async settled(): Promise<void> {
       await Promise.allSettled([...active.values()].map((a) => a.done));

@@ -84,3 +84,22 @@ export function createJobRunner({ storage, grader, webhooks, metrics, log, maxJo
   };
 }
 export type JobRunner = ReturnType<typeof createJobRunner>;
+
+/**
+ * The drain both queues share: wait up to graceMs for the gradings in flight, then put each one
+ * still unfinished back in the queue for the next process.
+ */
+export async function drainActive(
+  active: ReadonlyMap<unknown, { readonly job: Job; readonly done: Promise<unknown> }>,
+  graceMs: number,
+  { storage, log }: { storage: Pick<Storage, "releaseJob">; log: Logger },
+): Promise<void> {
+  const all = Promise.allSettled([...active.values()].map((a) => a.done));
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([all, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+  clearTimeout(timer);
+  for (const { job } of active.values()) {
+    log.warn({ submissionId: job.submissionId, attempt: job.attempt }, "drain: grading unfinished, job requeued");
+    await storage.releaseJob(job.jobId, job.leaseToken);
+  }
+}
