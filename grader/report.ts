@@ -64,3 +64,6 @@ export const report = z.object({
   }),
 });
 export type Report = z.infer<typeof report>;
+
+/** What the report formats need: a staff report, or a student's redacted one (no timings). */
+export type FormattableReport = Omit<Report, "timings"> & { timings?: Report["timings"] };

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { EXERCISE_IDS } from "../exercises/types.ts";
+import { REPORT_FORMATS } from "../grader/formats/index.ts";
 import { report } from "../grader/report.ts";
 import { API_ROLES, principalName } from "./config.ts";
 import { studentReport } from "./redact.ts";
+
 
 /** Every request and response shape of the API; types come from z.infer, OpenAPI from these objects. */
 export const errorBody = z.object({
@@ -65,6 +67,10 @@ export const submissionRequest = z.strictObject({
 export type SubmissionRequest = z.infer<typeof submissionRequest>;
 
 export const submissionStatus = z.enum(["queued", "running", "graded", "error"]);
+
+export const reportQuery = z.object({
+  format: z.enum(REPORT_FORMATS).default("json").describe("json (the report), text, junit (one testcase per case) or gradescope (results.json)"),
+});
 
 export const submissionQuery = z.object({
   wait: z.enum(["true", "false"]).optional().describe("Answer with the graded report if grading finishes in time"),

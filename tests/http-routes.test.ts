@@ -217,3 +217,54 @@ describe("webhook callbacks are for staff keys only", () => {
     }
   });
 });
+
+describe("GET /v1/submissions/:id/report?format=…", () => {
+  let graded: string;
+  beforeAll(async () => {
+    const r = await alice.post("/v1/submissions?wait=true", gradeDistribute);
+    expect(r.status).toBe(200);
+    graded = r.json.id;
+  });
+
+  it("gradescope: Gradescope's results.json, the student's redacted view for a student key", async () => {
+    const r = await alice.get(`/v1/submissions/${graded}/report?format=gradescope`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toMatch(/^application\/json/);
+    const cases = getExercise("distribute_value").cases;
+    expect(r.json.score).toBe(5);
+    expect(r.json.tests).toHaveLength(cases.length);
+    const hidden = r.json.tests.filter((t: { visibility: string }) => t.visibility === "after_published");
+    expect(hidden).toHaveLength(cases.filter((c) => !c.visible).length);
+    expect(JSON.stringify(r.json)).not.toContain("durationMs");
+  });
+
+  it("junit for staff: one testcase per case, valid XML head", async () => {
+    const r = await staff.get(`/v1/submissions/${graded}/report?format=junit`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toMatch(/^application\/xml/);
+    expect(r.text.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
+    expect(r.text.match(/<testcase /g)).toHaveLength(getExercise("distribute_value").cases.length);
+  });
+
+  it("text and json", async () => {
+    const text = await alice.get(`/v1/submissions/${graded}/report?format=text`);
+    expect(text.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(text.text).toContain("distribute_value");
+    const json = await alice.get(`/v1/submissions/${graded}/report`);
+    expect(json.json).toMatchObject({ score: 5, maxScore: 5 });
+    expect(json.json.timings).toBeUndefined();
+  });
+
+  it("400 for an unknown format, 404 for another student's submission, 409 before grading", async () => {
+    const bad = await alice.get(`/v1/submissions/${graded}/report?format=pdf`);
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toMatch(/format/);
+    expect((await bob.get(`/v1/submissions/${graded}/report?format=gradescope`)).status).toBe(404);
+    // Every case of this one runs into its time limit, so it is still queued or running when asked.
+    const looping = "export function distribute_value(dz: number, shape: [number, number]) { for (;;) {} }\n";
+    const pending = await alice.post("/v1/submissions", { source: looping, exercises: ["distribute_value"] });
+    const early = await alice.get(`/v1/submissions/${pending.json.id}/report?format=gradescope`);
+    expect(early.status).toBe(409);
+    expect(early.json.error).toBe("not_graded");
+  });
+});

@@ -1,4 +1,4 @@
-import type { CaseReport, ExerciseReport, Report } from "../report.ts";
+import type { CaseReport, ExerciseReport, FormattableReport } from "../report.ts";
 
 /** Gradescope autograder results.json (gradescope-autograders.readthedocs.io, "Autograder Specifications"). */
 export interface GradescopeResults {
@@ -41,7 +41,7 @@ function testsFor(e: ExerciseReport): GradescopeTest[] {
   }));
 }
 
-export function toGradescope(report: Report): GradescopeResults {
+export function toGradescope(report: FormattableReport): GradescopeResults {
   const summary = report.exercises.map((e) => `${e.id}: ${e.score}/${e.maxScore} (${e.status})`);
   const warnings = report.diagnostics.map((d) => `line ${d.line}, column ${d.column}: ${d.severity}: ${d.message}`);
   return {
@@ -52,6 +52,6 @@ export function toGradescope(report: Report): GradescopeResults {
   };
 }
 
-export function formatGradescope(report: Report): string {
+export function formatGradescope(report: FormattableReport): string {
   return `${JSON.stringify(toGradescope(report), null, 2)}\n`;
 }

@@ -1,4 +1,4 @@
-import type { Report } from "../report.ts";
+import type { FormattableReport } from "../report.ts";
 import { formatGradescope } from "./gradescope.ts";
 import { formatJson } from "./json.ts";
 import { formatJunit } from "./junit.ts";
@@ -11,7 +11,7 @@ export function isReportFormat(s: string): s is ReportFormat {
   return (REPORT_FORMATS as readonly string[]).includes(s);
 }
 
-export const formatters: Readonly<Record<ReportFormat, (report: Report) => string>> = {
+export const formatters: Readonly<Record<ReportFormat, (report: FormattableReport) => string>> = {
   json: formatJson,
   text: formatText,
   junit: formatJunit,

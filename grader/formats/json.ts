@@ -1,5 +1,5 @@
-import type { Report } from "../report.ts";
+import type { FormattableReport } from "../report.ts";
 
-export function formatJson(report: Report): string {
+export function formatJson(report: FormattableReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -1,4 +1,4 @@
-import type { CaseReport, Report } from "../report.ts";
+import type { CaseReport, FormattableReport } from "../report.ts";
 
 // XML 1.0 forbids these code points even when escaped; a student's thrown message may contain them.
 // eslint-disable-next-line no-control-regex
@@ -31,14 +31,14 @@ function caseBody(c: CaseReport): string {
 }
 
 /** One <testsuite> per exercise and one <testcase> per case, classname = exercise id. */
-export function formatJunit(report: Report): string {
+export function formatJunit(report: FormattableReport): string {
   const count = (cases: readonly CaseReport[], pred: (c: CaseReport) => boolean) => cases.filter(pred).length;
   const all = report.exercises.flatMap((e) => e.cases);
   const isFailure = (c: CaseReport) => c.outcome === "wrong";
   const isError = (c: CaseReport) => c.outcome !== "wrong" && c.outcome !== "passed";
   const lines = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="autograde" tests="${all.length}" failures="${count(all, isFailure)}" errors="${count(all, isError)}" time="${seconds(report.timings.totalMs)}">`,
+    `<testsuites name="autograde" tests="${all.length}" failures="${count(all, isFailure)}" errors="${count(all, isError)}" time="${seconds(report.timings?.totalMs ?? all.reduce((t, c) => t + (c.durationMs ?? 0), 0))}">`,
   ];
   for (const e of report.exercises) {
     const time = e.cases.reduce((t, c) => t + (c.durationMs ?? 0), 0);

@@ -1,4 +1,4 @@
-import type { CaseReport, Report } from "../report.ts";
+import type { CaseReport, FormattableReport } from "../report.ts";
 
 const MARKS: Record<CaseReport["outcome"], string> = {
   passed: "PASS",
@@ -22,7 +22,7 @@ function formatPoints(x: number): string {
 }
 
 /** A terminal-friendly summary; visible cases show the worksheet's printout beside the expected one. */
-export function formatText(report: Report): string {
+export function formatText(report: FormattableReport): string {
   const lines: string[] = [];
   for (const exercise of report.exercises) {
     lines.push(`${exercise.id} (${exercise.title}): ${formatPoints(exercise.score)}/${exercise.maxScore} ${exercise.status}`);

@@ -4,11 +4,12 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppDeps } from "../app.ts";
 import { ApiError } from "../errors.ts";
 import {
-  errorBody, gradingHistory, submissionAccepted, submissionList, submissionListQuery, submissionParams,
+  errorBody, gradingHistory, reportQuery, submissionAccepted, submissionList, submissionListQuery, submissionParams,
   submissionQuery, submissionRequest, submissionView as submissionViewSchema,
 } from "../schemas.ts";
 import { InvalidCursorError, type SubmissionRecord } from "../storage/types.ts";
-import { gradingView, submissionView } from "../views.ts";
+import { formatters } from "../../grader/formats/index.ts";
+import { gradingView, reportFor, submissionView } from "../views.ts";
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 429: errorBody, 503: errorBody };
 const FINAL = new Set(["graded", "error"]);
@@ -179,6 +180,33 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       const record = await visible(request, request.params.id);
       const source = (await storage.getSource(record.id)) ?? undefined;
       return submissionView(request.principal, record, { withReport: true, ...(source === undefined ? {} : { source }) });
+    },
+  );
+
+  const REPORT_TYPES = { json: "application/json", gradescope: "application/json", junit: "application/xml", text: "text/plain" } as const;
+
+  app.get(
+    "/submissions/:id/report",
+    {
+      schema: {
+        tags: ["submissions"],
+        description:
+          "The latest report in one of the CLI's formats: json, text, junit or gradescope (Gradescope's results.json). Students get their redacted view. 409 until the submission is graded.",
+        params: submissionParams,
+        querystring: reportQuery,
+        response: { ...errors },
+      },
+    },
+    async (request, reply) => {
+      const record = await visible(request, request.params.id);
+      const report = reportFor(request.principal, record.latest?.report ?? null);
+      if (!report) throw new ApiError(409, "not_graded", `submission ${record.id} has no report yet (status ${record.status})`);
+      const { format } = request.query;
+      return reply
+        .type(`${REPORT_TYPES[format]}; charset=utf-8`)
+        .serializer((text: string) => text)
+        // The typed reply only knows the error schemas; the serializer above sends the formatted text as is.
+        .send(formatters[format](report) as never);
     },
   );
 
