@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import type { ExerciseId } from "../../exercises/types.ts";
 import { PG_MIGRATIONS } from "./postgres-migrations.ts";
-import { decodeCursor, encodeCursor, parseGrading, SUBMISSION_SELECT, toDelivery, toKey, toSubmission, type Row } from "./sqlite-rows.ts";
+import { decodeCursor, encodeCursor, GRADEBOOK_SELECT, parseGrading, SUBMISSION_SELECT, toGradebookCell, toDelivery, toKey, toSubmission, type Row } from "./sqlite-rows.ts";
 import type { CreateSubmissionResult, ExternalQueueStorage, Job, JobMessage } from "./types.ts";
 
 /** Raised in the transaction that stores a grading; API nodes LISTEN to answer ?wait=true. */
@@ -191,17 +191,7 @@ export async function openPostgresStorage({ pool, enqueue }: { pool: pg.Pool; en
       });
     },
     async gradebook() {
-      const found = await rows(`
-        WITH latest AS (
-          SELECT submission_id, MAX(attempt) AS attempt FROM gradings WHERE status = 'graded' GROUP BY submission_id
-        )
-        SELECT s.student, e.exercise_id, MAX(e.score) AS score, MAX(e.max_score) AS max_score
-        FROM exercise_scores e
-        JOIN latest l ON l.submission_id = e.submission_id AND l.attempt = e.attempt
-        JOIN submissions s ON s.id = e.submission_id
-        GROUP BY s.student, e.exercise_id
-        ORDER BY s.student, e.exercise_id`);
-      return found.map((row) => ({ student: String(row.student), exercise: row.exercise_id as ExerciseId, score: Number(row.score), maxScore: Number(row.max_score) }));
+      return (await rows(GRADEBOOK_SELECT)).map(toGradebookCell);
     },
     async recordDelivery(submissionId, d) {
       await pool.query(

@@ -1,7 +1,7 @@
 import type { ExerciseId } from "../../exercises/types.ts";
 import type { Report } from "../../grader/report.ts";
 import type { ApiRole } from "../config.ts";
-import { InvalidCursorError, type ApiKeyRecord, type DeliveryRecord, type Grading, type SubmissionRecord } from "./types.ts";
+import { InvalidCursorError, type ApiKeyRecord, type DeliveryRecord, type GradebookCell, type Grading, type SubmissionRecord } from "./types.ts";
 
 /** Rows as better-sqlite3 returns them, and their mapping to the storage interface's records. */
 export type Row = Record<string, unknown>;
@@ -15,6 +15,25 @@ export const SUBMISSION_SELECT = `
   LEFT JOIN jobs j ON j.submission_id = s.id
   LEFT JOIN gradings g ON g.submission_id = s.id
     AND g.attempt = (SELECT MAX(attempt) FROM gradings WHERE submission_id = s.id)`;
+
+/** Best score per student per exercise, from each submission's latest graded attempt. */
+export const GRADEBOOK_SELECT = `
+  WITH latest AS (
+    SELECT submission_id, MAX(attempt) AS attempt FROM gradings WHERE status = 'graded' GROUP BY submission_id
+  )
+  SELECT s.student, e.exercise_id, MAX(e.score) AS score, MAX(e.max_score) AS max_score
+  FROM exercise_scores e
+  JOIN latest l ON l.submission_id = e.submission_id AND l.attempt = e.attempt
+  JOIN submissions s ON s.id = e.submission_id
+  GROUP BY s.student, e.exercise_id
+  ORDER BY s.student, e.exercise_id`;
+
+export const toGradebookCell = (row: Row): GradebookCell => ({
+  student: String(row.student),
+  exercise: row.exercise_id as ExerciseId,
+  score: Number(row.score),
+  maxScore: Number(row.max_score),
+});
 
 export const parseGrading = (row: Row, prefix = "g_"): Grading => ({
   attempt: Number(row[`${prefix}attempt`]),

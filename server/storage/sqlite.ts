@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import type { ExerciseId } from "../../exercises/types.ts";
 import { MIGRATIONS } from "./migrations.ts";
-import { decodeCursor, encodeCursor, parseGrading, SUBMISSION_SELECT, toDelivery, toKey, toSubmission, type Row } from "./sqlite-rows.ts";
+import { decodeCursor, encodeCursor, GRADEBOOK_SELECT, parseGrading, SUBMISSION_SELECT, toGradebookCell, toDelivery, toKey, toSubmission, type Row } from "./sqlite-rows.ts";
 import type { CreateSubmissionResult, Job, LeasedQueueStorage, Storage, SubmissionRecord } from "./types.ts";
 
 export function openSqliteStorage(options: { file: string }): LeasedQueueStorage {
@@ -48,16 +48,7 @@ export function openSqliteStorage(options: { file: string }): LeasedQueueStorage
       WHERE state = 'running' AND lease_expires_at < ?`),
     bumpAttempt: db.prepare("UPDATE submissions SET attempts = attempts + 1 WHERE id = ? RETURNING attempts"),
     hasJob: db.prepare("SELECT attempt FROM jobs WHERE submission_id = ?"),
-    gradebook: db.prepare(`
-      WITH latest AS (
-        SELECT submission_id, MAX(attempt) AS attempt FROM gradings WHERE status = 'graded' GROUP BY submission_id
-      )
-      SELECT s.student, e.exercise_id, MAX(e.score) AS score, MAX(e.max_score) AS max_score
-      FROM exercise_scores e
-      JOIN latest l ON l.submission_id = e.submission_id AND l.attempt = e.attempt
-      JOIN submissions s ON s.id = e.submission_id
-      GROUP BY s.student, e.exercise_id
-      ORDER BY s.student, e.exercise_id`),
+    gradebook: db.prepare(GRADEBOOK_SELECT),
     insertDelivery: db.prepare(`INSERT INTO deliveries
       (submission_id, grading_attempt, attempt, url, status_code, error, at, duration_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -227,12 +218,7 @@ export function openSqliteStorage(options: { file: string }): LeasedQueueStorage
       return enqueueBulkRegrade.immediate(filter, now);
     },
     async gradebook() {
-      return (stmt.gradebook.all() as Row[]).map((row) => ({
-        student: String(row.student),
-        exercise: row.exercise_id as ExerciseId,
-        score: Number(row.score),
-        maxScore: Number(row.max_score),
-      }));
+      return (stmt.gradebook.all() as Row[]).map(toGradebookCell);
     },
     async recordDelivery(submissionId, d) {
       stmt.insertDelivery.run(submissionId, d.gradingAttempt, d.attempt, d.url, d.statusCode, d.error, d.at, d.durationMs);
