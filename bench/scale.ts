@@ -1,13 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { solutionModule } from "../exercises/index.ts";
+import { startArrivalReceiver } from "./lib/webhook-arrivals.ts";
 
 /**
  * Scale-out in one run: the embedded SQLite mode (one process) and PostgreSQL with 1 api + 1 or 2
@@ -90,21 +89,8 @@ export default async function bench(args: readonly string[] = []): Promise<void>
   const exercises = all ? undefined : ["zero_pad"];
   const source = all ? solutionModule() : solutionModule(["zero_pad"]);
 
-  const arrivals = new Map<string, number>();
-  const waiting = new Map<string, () => void>();
-  const receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString()));
-    req.on("end", () => {
-      const id = (JSON.parse(body) as { submission: { id: string } }).submission.id;
-      arrivals.set(id, performance.now());
-      waiting.get(id)?.();
-      res.statusCode = 204;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+  const receiver = await startArrivalReceiver();
+  const { callbackUrl } = receiver;
 
   const baseEnv = (dataDir: string) => ({
     PORT: "0", AUTOGRADE_DATA_DIR: dataDir, AUTOGRADE_LOG_LEVEL: "info", AUTOGRADE_API_KEYS: `staff:bench:${STAFF_SECRET}`,
@@ -129,8 +115,7 @@ export default async function bench(args: readonly string[] = []): Promise<void>
         const n = issued++;
         const posted = performance.now();
         const { id } = await post({ source: `${source}\n// ${mode} ${n}`, callbackUrl });
-        if (!arrivals.has(id)) await new Promise<void>((resolve) => waiting.set(id, resolve));
-        latencies.push(arrivals.get(id)! - posted);
+        latencies.push((await receiver.arrivedAt(id)) - posted);
       }
     }));
     const seconds = (performance.now() - started) / 1000;

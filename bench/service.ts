@@ -1,5 +1,3 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +8,7 @@ import { createGrader } from "../grader/index.ts";
 import { createSandboxPool } from "../grader/sandbox/pool.ts";
 import { loadServerConfig } from "../server/config.ts";
 import { startService } from "../server/service.ts";
+import { startArrivalReceiver } from "./lib/webhook-arrivals.ts";
 
 /**
  * N concurrent clients on loopback submit the model solution (async, completion by webhook) for
@@ -51,21 +50,8 @@ export default async function bench(args: readonly string[] = []): Promise<void>
   const pool = createSandboxPool({ size: config.grader.poolSize, sandboxMemoryMb: config.grader.sandboxMemoryMb, maxOutputElements: config.grader.maxOutputElements, log });
   const grader = createGrader({ pool, exercises, log, config: config.grader });
 
-  const arrivals = new Map<string, number>();
-  const waiting = new Map<string, () => void>();
-  const receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString()));
-    req.on("end", () => {
-      const id = (JSON.parse(body) as { submission: { id: string } }).submission.id;
-      arrivals.set(id, performance.now());
-      waiting.get(id)?.();
-      res.statusCode = 204;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+  const receiver = await startArrivalReceiver();
+  const { callbackUrl } = receiver;
 
   try {
     // Warm-up: expected outputs, worker start, checker libraries.
@@ -108,8 +94,7 @@ export default async function bench(args: readonly string[] = []): Promise<void>
               });
               if (response.status !== 202) throw new Error(`POST answered ${response.status}: ${await response.text()}`);
               const { id } = (await response.json()) as { id: string };
-              if (!arrivals.has(id)) await new Promise<void>((resolve) => waiting.set(id, resolve));
-              latencies.push(arrivals.get(id)! - posted);
+              latencies.push((await receiver.arrivedAt(id)) - posted);
             }
           }),
         );
