@@ -23,6 +23,18 @@ describe("loadServerConfig", () => {
     expect(config.grader).toMatchObject({ typecheck: false, poolSize: 2 });
   });
 
+  it("reads the LTI settings: frame ancestors as a list, the public origin, the score policy", () => {
+    const config = loadServerConfig({
+      AUTOGRADE_LTI_FRAME_ANCESTORS: "https://canvas.example.edu,  https://moodle.example.edu:8443",
+      AUTOGRADE_PUBLIC_URL: "https://autograde.example.edu",
+      AUTOGRADE_LTI_SCORE_POLICY: "latest",
+    });
+    expect(config.ltiFrameAncestors).toEqual(["https://canvas.example.edu", "https://moodle.example.edu:8443"]);
+    expect(config).toMatchObject({ publicUrl: "https://autograde.example.edu", ltiScorePolicy: "latest" });
+    expect(loadServerConfig({ AUTOGRADE_LTI_FRAME_ANCESTORS: "" }).ltiFrameAncestors).toEqual([]);
+    expect(loadServerConfig({}).ltiScorePolicy).toBe("best");
+  });
+
   it.each([
     [{ PORT: "eighty" }, /^invalid configuration: PORT: /],
     [{ PORT: "70000" }, /PORT: /],
@@ -31,6 +43,9 @@ describe("loadServerConfig", () => {
     [{ AUTOGRADE_API_KEYS: "teacher:prof:aaaaaaaaaaaa" }, /AUTOGRADE_API_KEYS entry 1: /],
     [{ AUTOGRADE_API_KEYS: "staff:prof" }, /AUTOGRADE_API_KEYS: entry 1 must look like role:name:secret/],
     [{ AUTOGRADE_WEBHOOK_SECRET: "short" }, /AUTOGRADE_WEBHOOK_SECRET: /],
+    [{ AUTOGRADE_LTI_FRAME_ANCESTORS: "https://canvas.example.edu, http://moodle.example.edu" }, /AUTOGRADE_LTI_FRAME_ANCESTORS entry 2: each must be an https origin/],
+    [{ AUTOGRADE_PUBLIC_URL: "https://autograde.example.edu/app" }, /AUTOGRADE_PUBLIC_URL: must be an origin/],
+    [{ AUTOGRADE_LTI_SCORE_POLICY: "average" }, /AUTOGRADE_LTI_SCORE_POLICY: /],
   ])("rejects %j naming the variable", (env, message) => {
     expect(() => loadServerConfig(env)).toThrow(message);
   });

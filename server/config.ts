@@ -49,6 +49,21 @@ export const serverConfigSchema = z.object({
   pgPoolSize: positiveInt.max(100).default(10),
   /** How often pg-boss looks for expired leases; a killed worker's job is retried within lease + this. */
   queueMaintenanceIntervalMs: z.number().int().min(1000).max(600_000).default(10_000),
+  /**
+   * The service's public origin (https://autograde.example.edu), used in the LTI URLs given to
+   * platforms (redirect, target link, JWKS). Unset: taken from each request's Host header.
+   */
+  publicUrl: z.string().regex(/^https?:\/\/[^/?#\s]+$/, "must be an origin like https://autograde.example.edu, without a path").optional(),
+  /** LMS origins allowed to show the page in an iframe (CSP frame-ancestors); empty: framing refused. */
+  ltiFrameAncestors: z.array(z.string().regex(/^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/, "each must be an https origin like https://canvas.example.edu")).default([]),
+  /** How long a launch's bearer token (handed to the page in #launch=) stays valid. */
+  ltiSessionTtlMs: z.number().int().min(60_000).max(7 * 24 * 3_600_000).default(8 * 3_600_000),
+  /** How long the browser has between /lti/login and /lti/launch. */
+  ltiLoginStateTtlMs: z.number().int().min(10_000).max(3_600_000).default(600_000),
+  /** best: the gradebook's best score per exercise, summed over the line item's exercises; latest: the newest grading's. */
+  ltiScorePolicy: z.enum(["best", "latest"]).default("best"),
+  ltiPublishMaxAttempts: positiveInt.max(20).default(5),
+  ltiPublishInitialBackoffMs: z.number().int().min(1).max(600_000).default(1000),
   grader: graderConfigSchema,
 }).refine((c) => c.role === "all" || c.databaseUrl !== undefined, {
   path: ["role"],
@@ -56,7 +71,7 @@ export const serverConfigSchema = z.object({
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 
-type Kind = "int" | "string" | "bool" | "keys";
+type Kind = "int" | "string" | "bool" | "keys" | "list";
 /** Environment variable -> config path; the error message names the variable, never the path. */
 const ENV: readonly { env: string; path: readonly [string] | readonly ["grader", string]; kind: Kind }[] = [
   { env: "PORT", path: ["port"], kind: "int" },
@@ -80,6 +95,13 @@ const ENV: readonly { env: string; path: readonly [string] | readonly ["grader",
   { env: "AUTOGRADE_ROLE", path: ["role"], kind: "string" },
   { env: "AUTOGRADE_PG_POOL_SIZE", path: ["pgPoolSize"], kind: "int" },
   { env: "AUTOGRADE_QUEUE_MAINTENANCE_INTERVAL_MS", path: ["queueMaintenanceIntervalMs"], kind: "int" },
+  { env: "AUTOGRADE_PUBLIC_URL", path: ["publicUrl"], kind: "string" },
+  { env: "AUTOGRADE_LTI_FRAME_ANCESTORS", path: ["ltiFrameAncestors"], kind: "list" },
+  { env: "AUTOGRADE_LTI_SESSION_TTL_MS", path: ["ltiSessionTtlMs"], kind: "int" },
+  { env: "AUTOGRADE_LTI_LOGIN_STATE_TTL_MS", path: ["ltiLoginStateTtlMs"], kind: "int" },
+  { env: "AUTOGRADE_LTI_SCORE_POLICY", path: ["ltiScorePolicy"], kind: "string" },
+  { env: "AUTOGRADE_LTI_PUBLISH_MAX_ATTEMPTS", path: ["ltiPublishMaxAttempts"], kind: "int" },
+  { env: "AUTOGRADE_LTI_PUBLISH_INITIAL_BACKOFF_MS", path: ["ltiPublishInitialBackoffMs"], kind: "int" },
   { env: "AUTOGRADE_POOL_SIZE", path: ["grader", "poolSize"], kind: "int" },
   { env: "AUTOGRADE_SANDBOX_MEMORY_MB", path: ["grader", "sandboxMemoryMb"], kind: "int" },
   { env: "AUTOGRADE_SANDBOX_TIMEOUT_MS", path: ["grader", "sandboxTimeoutMs"], kind: "int" },
@@ -111,6 +133,8 @@ function convert(env: string, raw: string, kind: Kind): unknown {
       return value;
     case "keys":
       return parseApiKeyList(env, value);
+    case "list":
+      return value === "" ? [] : value.split(/[\s,]+/).filter((item) => item !== "");
   }
 }
 
@@ -131,7 +155,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
   const raw: Record<string, unknown> & { grader: Record<string, unknown> } = { grader: {} };
   for (const entry of ENV) {
     const value = env[entry.env];
-    if (value === undefined || (value.trim() === "" && entry.kind !== "keys")) continue;
+    if (value === undefined || (value.trim() === "" && entry.kind !== "keys" && entry.kind !== "list")) continue;
     const converted = convert(entry.env, value, entry.kind);
     if (entry.path.length === 1) raw[entry.path[0]] = converted;
     else raw.grader[entry.path[1]] = converted;
@@ -141,7 +165,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
   const problems = parsed.error.issues.map((issue) => {
     const variable = ENV.find((e) => e.path.every((segment, i) => issue.path[i] === segment));
     const where = variable ? variable.env : issue.path.join(".");
-    const entry = variable?.kind === "keys" && typeof issue.path[1] === "number" ? ` entry ${issue.path[1] + 1}` : "";
+    const entry = (variable?.kind === "keys" || variable?.kind === "list") && typeof issue.path[1] === "number" ? ` entry ${issue.path[1] + 1}` : "";
     return `${where}${entry}: ${issue.message}`;
   });
   throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);

@@ -77,4 +77,89 @@ export const MIGRATIONS: readonly string[] = [
     revoked_at INTEGER
   );
   `,
+  // LTI 1.3: registrations, single-use login states, the shared tool keys, launched users and their
+  // sessions, gradebook links, and the history of score publications (kept when a registration goes).
+  `
+  CREATE TABLE lti_registrations (
+    id TEXT PRIMARY KEY,
+    issuer TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    deployment_ids TEXT NOT NULL,
+    auth_login_url TEXT NOT NULL,
+    auth_token_url TEXT NOT NULL,
+    jwks_url TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (issuer, client_id)
+  );
+
+  CREATE TABLE lti_login_states (
+    state TEXT PRIMARY KEY,
+    nonce TEXT NOT NULL,
+    registration_id TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX lti_login_states_by_expiry ON lti_login_states (expires_at);
+
+  CREATE TABLE tool_keys (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    keys TEXT NOT NULL,
+    version INTEGER NOT NULL
+  );
+
+  CREATE TABLE lti_users (
+    user_key TEXT PRIMARY KEY,
+    student TEXT NOT NULL UNIQUE,
+    issuer TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    name TEXT,
+    email TEXT,
+    created_at INTEGER NOT NULL,
+    last_launch_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE lti_sessions (
+    id TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    student TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('staff', 'student')),
+    user_key TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX lti_sessions_by_expiry ON lti_sessions (expires_at);
+
+  CREATE TABLE lti_line_items (
+    student TEXT NOT NULL,
+    line_item_url TEXT NOT NULL,
+    registration_id TEXT NOT NULL REFERENCES lti_registrations (id) ON DELETE CASCADE,
+    platform_user_id TEXT NOT NULL,
+    exercises TEXT,
+    resource_link_id TEXT,
+    context_id TEXT,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (student, line_item_url)
+  );
+  CREATE INDEX lti_line_items_by_registration ON lti_line_items (registration_id);
+
+  CREATE TABLE lti_publications (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    student TEXT NOT NULL,
+    registration_id TEXT NOT NULL,
+    line_item_url TEXT NOT NULL,
+    submission_id TEXT NOT NULL,
+    grading_attempt INTEGER NOT NULL,
+    score_given REAL NOT NULL,
+    score_maximum REAL NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'published', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    status_code INTEGER,
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX lti_publications_by_student ON lti_publications (student);
+  CREATE INDEX lti_publications_by_submission ON lti_publications (submission_id);
+  CREATE INDEX lti_publications_by_state ON lti_publications (state);
+  `,
 ];

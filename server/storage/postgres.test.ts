@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { createTestDatabase, testPool } from "../../tests/helpers/pg.ts";
+import { PG_MIGRATIONS } from "./postgres-migrations.ts";
 import { openPostgresStorage, type Enqueue } from "./postgres.ts";
 import { storageContract, submission } from "./storage-contract.ts";
 import type { ExternalQueueStorage, JobMessage } from "./types.ts";
@@ -63,7 +64,7 @@ describe("postgres storage specifics", () => {
       const opened = await Promise.all(pools.map((pool) => openPostgresStorage({ pool, enqueue })));
       expect(opened).toHaveLength(4);
       const { rows } = await pools[0]!.query("SELECT version FROM autograde_schema");
-      expect(rows).toEqual([{ version: 1 }]);
+      expect(rows).toEqual([{ version: PG_MIGRATIONS.length }]);
     } finally {
       for (const pool of pools) await pool.end();
       await database.drop();

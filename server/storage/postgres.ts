@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import type { ExerciseId } from "../../exercises/types.ts";
+import { createPostgresLtiStorage } from "./postgres-lti.ts";
 import { PG_MIGRATIONS } from "./postgres-migrations.ts";
-import { decodeCursor, encodeCursor, GRADEBOOK_SELECT, parseGrading, SUBMISSION_SELECT, toGradebookCell, toDelivery, toKey, toSubmission, type Row } from "./sqlite-rows.ts";
+import { decodeCursor, encodeCursor, GRADEBOOK_SELECT, gradebookSelect, parseGrading, SUBMISSION_SELECT, toGradebookCell, toDelivery, toKey, toSubmission, type Row } from "./sqlite-rows.ts";
 import type { CreateSubmissionResult, ExternalQueueStorage, Job, JobMessage } from "./types.ts";
 
 /** Raised in the transaction that stores a grading; API nodes LISTEN to answer ?wait=true. */
@@ -62,6 +63,7 @@ export async function openPostgresStorage({ pool, enqueue }: { pool: pg.Pool; en
   }
 
   return {
+    ...createPostgresLtiStorage(pool),
     async createSubmission(input, limits): Promise<CreateSubmissionResult> {
       const byKey = async () => {
         const [existing] = await rows("SELECT id, request_hash FROM submissions WHERE submitted_by = $1 AND idempotency_key = $2", [input.submittedBy, input.idempotencyKey]);
@@ -190,8 +192,9 @@ export async function openPostgresStorage({ pool, enqueue }: { pool: pg.Pool; en
         return ids.length;
       });
     },
-    async gradebook() {
-      return (await rows(GRADEBOOK_SELECT)).map(toGradebookCell);
+    async gradebook(filter) {
+      const found = filter?.student === undefined ? await rows(GRADEBOOK_SELECT) : await rows(gradebookSelect("$1"), [filter.student]);
+      return found.map(toGradebookCell);
     },
     async recordDelivery(submissionId, d) {
       await pool.query(

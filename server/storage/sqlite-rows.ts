@@ -16,8 +16,11 @@ export const SUBMISSION_SELECT = `
   LEFT JOIN gradings g ON g.submission_id = s.id
     AND g.attempt = (SELECT MAX(attempt) FROM gradings WHERE submission_id = s.id)`;
 
-/** Best score per student per exercise, from each submission's latest graded attempt. */
-export const GRADEBOOK_SELECT = `
+/**
+ * Best score per student per exercise, from each submission's latest graded attempt. Given the
+ * dialect's placeholder for a student (`?` or `$1`), narrowed to that student.
+ */
+export const gradebookSelect = (studentPlaceholder?: string) => `
   WITH latest AS (
     SELECT submission_id, MAX(attempt) AS attempt FROM gradings WHERE status = 'graded' GROUP BY submission_id
   )
@@ -25,8 +28,11 @@ export const GRADEBOOK_SELECT = `
   FROM exercise_scores e
   JOIN latest l ON l.submission_id = e.submission_id AND l.attempt = e.attempt
   JOIN submissions s ON s.id = e.submission_id
+  ${studentPlaceholder === undefined ? "" : `WHERE s.student = ${studentPlaceholder}`}
   GROUP BY s.student, e.exercise_id
   ORDER BY s.student, e.exercise_id`;
+
+export const GRADEBOOK_SELECT = gradebookSelect();
 
 export const toGradebookCell = (row: Row): GradebookCell => ({
   student: String(row.student),

@@ -4,7 +4,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import type { ExerciseId } from "../../exercises/types.ts";
 import { MIGRATIONS } from "./migrations.ts";
-import { decodeCursor, encodeCursor, GRADEBOOK_SELECT, parseGrading, SUBMISSION_SELECT, toGradebookCell, toDelivery, toKey, toSubmission, type Row } from "./sqlite-rows.ts";
+import { createSqliteLtiStorage } from "./sqlite-lti.ts";
+import { decodeCursor, encodeCursor, GRADEBOOK_SELECT, gradebookSelect, parseGrading, SUBMISSION_SELECT, toGradebookCell, toDelivery, toKey, toSubmission, type Row } from "./sqlite-rows.ts";
 import type { CreateSubmissionResult, Job, LeasedQueueStorage, Storage, SubmissionRecord } from "./types.ts";
 
 export function openSqliteStorage(options: { file: string }): LeasedQueueStorage {
@@ -49,6 +50,7 @@ export function openSqliteStorage(options: { file: string }): LeasedQueueStorage
     bumpAttempt: db.prepare("UPDATE submissions SET attempts = attempts + 1 WHERE id = ? RETURNING attempts"),
     hasJob: db.prepare("SELECT attempt FROM jobs WHERE submission_id = ?"),
     gradebook: db.prepare(GRADEBOOK_SELECT),
+    studentGradebook: db.prepare(gradebookSelect("?")),
     insertDelivery: db.prepare(`INSERT INTO deliveries
       (submission_id, grading_attempt, attempt, url, status_code, error, at, duration_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -152,6 +154,7 @@ export function openSqliteStorage(options: { file: string }): LeasedQueueStorage
   });
 
   return {
+    ...createSqliteLtiStorage(db),
     async createSubmission(input, limits) {
       return createSubmission.immediate(input, limits.maxQueueDepth);
     },
@@ -217,8 +220,9 @@ export function openSqliteStorage(options: { file: string }): LeasedQueueStorage
     async enqueueBulkRegrade(filter, now) {
       return enqueueBulkRegrade.immediate(filter, now);
     },
-    async gradebook() {
-      return (stmt.gradebook.all() as Row[]).map(toGradebookCell);
+    async gradebook(filter) {
+      const rows = filter?.student === undefined ? stmt.gradebook.all() : stmt.studentGradebook.all(filter.student);
+      return (rows as Row[]).map(toGradebookCell);
     },
     async recordDelivery(submissionId, d) {
       stmt.insertDelivery.run(submissionId, d.gradingAttempt, d.attempt, d.url, d.statusCode, d.error, d.at, d.durationMs);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Report } from "../../grader/report.ts";
+import { ltiStorageContract } from "./lti-contract.ts";
 import type { Job, NewSubmission, Storage } from "./types.ts";
 
 /**
@@ -176,4 +177,5 @@ export function storageContract(name: string, harness: StorageHarness): void {
       expect((await storage.listApiKeys())[0]?.revokedAt).toBe(2);
     });
   });
+  ltiStorageContract(name, harness);
 }

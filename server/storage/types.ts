@@ -1,6 +1,7 @@
 import type { ExerciseId } from "../../exercises/types.ts";
 import type { Report } from "../../grader/report.ts";
 import type { ApiRole } from "../config.ts";
+import type { LtiStorage } from "./lti-types.ts";
 
 /**
  * The one storage interface, implemented by SQLite (embedded) and PostgreSQL (scale-out): keep it
@@ -109,7 +110,7 @@ export interface PendingWebhook {
   readonly callbackUrl: string;
 }
 
-export interface Storage {
+export interface Storage extends LtiStorage {
   /** Stores the submission and enqueues its grading in one transaction. */
   createSubmission(input: NewSubmission, limits: { maxQueueDepth: number }): Promise<CreateSubmissionResult>;
   getSubmission(id: string): Promise<SubmissionRecord | null>;
@@ -131,7 +132,8 @@ export interface Storage {
   /** Every graded or errored submission (optionally only those including `exercise`) gets a new attempt. */
   enqueueBulkRegrade(filter: { exercise?: ExerciseId; student?: string }, now: number): Promise<number>;
 
-  gradebook(): Promise<GradebookCell[]>;
+  /** Best score per student per exercise; `student` narrows it to one (LTI score publication). */
+  gradebook(filter?: { readonly student?: string }): Promise<GradebookCell[]>;
 
   recordDelivery(submissionId: string, delivery: DeliveryRecord): Promise<void>;
   listDeliveries(submissionId: string): Promise<DeliveryRecord[]>;
