@@ -7,13 +7,16 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fast
 import type { Logger } from "pino";
 import type { Exercise } from "../exercises/types.ts";
 import { webPlugin } from "../web/plugin.ts";
-import { bearerToken, createAuthenticator, type Principal } from "./auth.ts";
+import { bearerToken, createAuthenticator, LAUNCH_TOKEN_PREFIX, type Principal } from "./auth.ts";
 import type { ServerConfig } from "./config.ts";
 import { ApiError, errorHandler } from "./errors.ts";
 import type { GradingLoop } from "./grading-loop.ts";
+import type { ToolKeyStore } from "./lti/key-store.ts";
 import type { Metrics } from "./metrics.ts";
 import { createRateLimiter } from "./rate-limit.ts";
 import { exerciseRoutes } from "./routes/exercises.ts";
+import { ltiRoutes } from "./routes/lti.ts";
+import { ltiAdminRoutes } from "./routes/lti-admin.ts";
 import { meRoutes } from "./routes/me.ts";
 import { opsRoutes } from "./routes/ops.ts";
 import { staffRoutes } from "./routes/staff.ts";
@@ -34,6 +37,8 @@ export interface AppDeps {
   readonly exercises: readonly Exercise[];
   readonly metrics: Metrics;
   readonly log: Logger;
+  /** The LTI tool's signing keys (shared through storage by every process). */
+  readonly toolKeys: ToolKeyStore;
   /** True once SIGTERM arrived: new submissions get 503 and /readyz fails. */
   readonly draining: () => boolean;
 }
@@ -89,9 +94,8 @@ export async function buildApp(deps: AppDeps) {
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   await app.register(opsRoutes, deps);
-  // No config key for the LMS origins allowed to frame the page yet (config.ts belongs to the
-  // storage work): framing stays refused until one exists.
-  await app.register(webPlugin({ frameAncestors: [] }));
+  await app.register(webPlugin({ frameAncestors: config.ltiFrameAncestors }));
+  await app.register(ltiRoutes, deps);
 
   const authenticate = createAuthenticator({ staticKeys: config.apiKeys, storage: deps.storage });
   const takeToken = createRateLimiter({ perMinute: config.rateLimitPerMinute });
@@ -102,7 +106,12 @@ export async function buildApp(deps: AppDeps) {
         const secret = bearerToken(request.headers.authorization);
         if (secret === null) throw new ApiError(401, "unauthorized", "send Authorization: Bearer <api key>", undefined, { "www-authenticate": "Bearer" });
         const principal = await authenticate(secret);
-        if (principal === null) throw new ApiError(401, "unauthorized", "the API key is not valid", undefined, { "www-authenticate": "Bearer" });
+        if (principal === null) {
+          const message = secret.startsWith(LAUNCH_TOKEN_PREFIX)
+            ? "the course launch has expired: open autograde again from the course page"
+            : "the API key is not valid";
+          throw new ApiError(401, "unauthorized", message, undefined, { "www-authenticate": "Bearer" });
+        }
         const allowed = takeToken(principal.keyId);
         if (!allowed.allowed) {
           throw new ApiError(429, "rate_limited", `over ${config.rateLimitPerMinute} requests per minute for this key`, undefined, {
@@ -116,6 +125,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(exerciseRoutes, deps);
       await v1.register(submissionRoutes, deps);
       await v1.register(staffRoutes, deps);
+      await v1.register(ltiAdminRoutes, deps);
     },
     { prefix: "/v1" },
   );

@@ -18,13 +18,20 @@ export function generateSecret(): string {
   return `ag_${randomBytes(24).toString("base64url")}`;
 }
 
+/** LTI launch tokens carry their own prefix so they are looked up among sessions only. */
+export const LAUNCH_TOKEN_PREFIX = "lti_";
+
+export function generateLaunchToken(): string {
+  return `${LAUNCH_TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
+}
+
 /** Bearer token from an Authorization header, or null when absent or malformed. */
 export function bearerToken(header: string | undefined): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
   return match ? match[1]! : null;
 }
 
-export function createAuthenticator({ staticKeys, storage }: { staticKeys: readonly StaticApiKey[]; storage: Storage }) {
+export function createAuthenticator({ staticKeys, storage, now = Date.now }: { staticKeys: readonly StaticApiKey[]; storage: Storage; now?: () => number }) {
   const configured = staticKeys.map((key) => ({
     principal: { role: key.role, name: key.name, keyId: `env:${key.role}:${key.name}` } satisfies Principal,
     digest: Buffer.from(hashSecret(key.secret), "hex"),
@@ -32,6 +39,11 @@ export function createAuthenticator({ staticKeys, storage }: { staticKeys: reado
 
   return async function authenticate(secret: string): Promise<Principal | null> {
     const hash = hashSecret(secret);
+    if (secret.startsWith(LAUNCH_TOKEN_PREFIX)) {
+      const session = await storage.findLtiSession(hash, now());
+      // Keyed by the user, not the session: a student launching twice shares one rate limit.
+      return session ? { role: session.role, name: session.student, keyId: `lti:${session.student}` } : null;
+    }
     const digest = Buffer.from(hash, "hex");
     // Compare against every configured key so the time taken does not say which one matched.
     let found: Principal | null = null;

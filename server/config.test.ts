@@ -32,6 +32,8 @@ describe("loadServerConfig", () => {
     expect(config.ltiFrameAncestors).toEqual(["https://canvas.example.edu", "https://moodle.example.edu:8443"]);
     expect(config).toMatchObject({ publicUrl: "https://autograde.example.edu", ltiScorePolicy: "latest" });
     expect(loadServerConfig({ AUTOGRADE_LTI_FRAME_ANCESTORS: "" }).ltiFrameAncestors).toEqual([]);
+    // A Moodle run locally while setting up may be plain http, on this machine only.
+    expect(loadServerConfig({ AUTOGRADE_LTI_FRAME_ANCESTORS: "http://localhost:8080" }).ltiFrameAncestors).toEqual(["http://localhost:8080"]);
     expect(loadServerConfig({}).ltiScorePolicy).toBe("best");
   });
 

@@ -19,6 +19,9 @@ const staticApiKey = z.object({
 });
 export type StaticApiKey = z.infer<typeof staticApiKey>;
 
+/** https anywhere; plain http only on this machine, for an LMS run locally while setting up. */
+export const FRAME_ANCESTOR_ORIGIN = /^(https:\/\/[A-Za-z0-9.-]+|http:\/\/(localhost|127\.0\.0\.1))(:\d+)?$/;
+
 const positiveInt = z.number().int().min(1);
 
 export const serverConfigSchema = z.object({
@@ -55,7 +58,7 @@ export const serverConfigSchema = z.object({
    */
   publicUrl: z.string().regex(/^https?:\/\/[^/?#\s]+$/, "must be an origin like https://autograde.example.edu, without a path").optional(),
   /** LMS origins allowed to show the page in an iframe (CSP frame-ancestors); empty: framing refused. */
-  ltiFrameAncestors: z.array(z.string().regex(/^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/, "each must be an https origin like https://canvas.example.edu")).default([]),
+  ltiFrameAncestors: z.array(z.string().regex(FRAME_ANCESTOR_ORIGIN, "each must be an https origin like https://canvas.example.edu (http only for localhost)")).default([]),
   /** How long a launch's bearer token (handed to the page in #launch=) stays valid. */
   ltiSessionTtlMs: z.number().int().min(60_000).max(7 * 24 * 3_600_000).default(8 * 3_600_000),
   /** How long the browser has between /lti/login and /lti/launch. */

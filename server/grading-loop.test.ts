@@ -8,7 +8,7 @@ import type { Report } from "../grader/report.ts";
 import { createGradingLoop } from "./grading-loop.ts";
 import { createMetrics } from "./metrics.ts";
 import { openSqliteStorage } from "./storage/sqlite.ts";
-import type { LeasedQueueStorage, NewSubmission } from "./storage/types.ts";
+import type { LeasedQueueStorage, NewSubmission, SubmissionRecord } from "./storage/types.ts";
 import { createWebhookSender } from "./webhooks.ts";
 
 const log = pino({ level: "silent" });
@@ -60,12 +60,14 @@ describe("grading loop", () => {
       config: { webhookMaxAttempts: 1, webhookInitialBackoffMs: 1, webhookTimeoutMs: 1000 }, storage, log, metrics,
     });
     const config = { gradingConcurrency: 2, leaseMs: 60_000, queuePollIntervalMs: 20, maxJobClaims: 3, ...overrides };
-    return { loop: createGradingLoop({ storage, grader, webhooks, metrics, log, config }), metrics };
+    const stored: SubmissionRecord[] = [];
+    const scores = { gradingStored: (record: SubmissionRecord) => void stored.push(record) };
+    return { loop: createGradingLoop({ storage, grader, webhooks, scores, metrics, log, config }), metrics, stored };
   }
 
   it("grades at most gradingConcurrency at once, stores each report and wakes waiters", async () => {
     const { grader, pending } = controllableGrader();
-    const { loop, metrics } = makeLoop(grader);
+    const { loop, metrics, stored } = makeLoop(grader);
     const ids: string[] = [];
     for (const source of ["a", "b", "c"]) {
       const created = await storage.createSubmission(newSubmission(source), { maxQueueDepth: 10 });
@@ -85,6 +87,8 @@ describe("grading loop", () => {
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/autograde_submissions_total\{outcome="partial"\} 2/);
     expect(text).toMatch(/autograde_submissions_total\{outcome="passed"\} 1/);
+    // Grade passback hears of each stored grading once, with its score.
+    expect(stored.map((r) => r.latest?.report?.score ?? -1).sort((a, b) => a - b)).toEqual([3, 7, 10]);
   });
 
   it("requeues a grading that failed inside autograde, and stores an error once tries run out", async () => {

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Grader } from "../grader/index.ts";
 import type { Metrics } from "./metrics.ts";
-import { createJobRunner, drainActive } from "./queue/run-job.ts";
+import { createJobRunner, drainActive, type ScoreSink } from "./queue/run-job.ts";
 import type { Job, LeasedQueueStorage } from "./storage/types.ts";
 import { webhookPayload } from "./views.ts";
 import type { WebhookSender } from "./webhooks.ts";
@@ -17,10 +17,11 @@ export interface GradingLoopConfig {
  * Claims jobs from the durable queue, grades them, stores the result, wakes waiters and fires
  * webhooks. Leases are renewed while grading; lapsed leases (a crashed process) are requeued.
  */
-export function createGradingLoop({ storage, grader, webhooks, metrics, log, config, now = Date.now }: {
+export function createGradingLoop({ storage, grader, webhooks, scores, metrics, log, config, now = Date.now }: {
   storage: LeasedQueueStorage;
   grader: Grader;
   webhooks: WebhookSender;
+  scores: ScoreSink;
   metrics: Metrics;
   log: Logger;
   config: GradingLoopConfig;
@@ -45,7 +46,7 @@ export function createGradingLoop({ storage, grader, webhooks, metrics, log, con
     waiters.delete(submissionId);
   };
 
-  const runJob = createJobRunner({ storage, grader, webhooks, metrics, log, maxJobClaims: config.maxJobClaims, now });
+  const runJob = createJobRunner({ storage, grader, webhooks, scores, metrics, log, maxJobClaims: config.maxJobClaims, now });
 
   async function gradeJob(job: Job): Promise<void> {
     if ((await runJob(job, { stopping: () => stopping })) === "retry") await storage.releaseJob(job.jobId, job.leaseToken);

@@ -6,6 +6,8 @@ import type { Grader } from "../grader/index.ts";
 import { buildApp } from "./app.ts";
 import type { ServerConfig } from "./config.ts";
 import { createGradingLoop } from "./grading-loop.ts";
+import { createToolKeyStore, type ToolKeyStore } from "./lti/key-store.ts";
+import { createScorePublisher, type ScorePublisher } from "./lti/publisher.ts";
 import { createMetrics } from "./metrics.ts";
 import { pgBossEnqueue, startPgBoss, startPgBossWorkers, type PgBossWorkers } from "./queue/pg-boss.ts";
 import { createCompletionWaiter, startPgListener } from "./queue/pg-listener.ts";
@@ -42,6 +44,25 @@ export async function openAdminStorage(config: Pick<ServerConfig, "dataDir" | "d
     await pool.end();
     throw error;
   }
+}
+
+/** Signs with whatever key is current in storage, so a rotation by another process or the CLI applies at once. */
+const signerFor = (toolKeys: ToolKeyStore) => ({
+  sign: async (...args: Parameters<Awaited<ReturnType<ToolKeyStore["current"]>>["sign"]>) => (await toolKeys.current()).sign(...args),
+});
+
+function scorePublisher({ storage, toolKeys, exercises, config, log, fetchImpl }: {
+  storage: Storage;
+  toolKeys: ToolKeyStore;
+  exercises: readonly Exercise[];
+  config: ServerConfig;
+  log: Logger;
+  fetchImpl: typeof fetch | undefined;
+}): ScorePublisher {
+  return createScorePublisher({
+    storage, signer: signerFor(toolKeys), exercises, config, log: log.child({ component: "lti" }),
+    ...(fetchImpl ? { fetchImpl } : {}),
+  });
 }
 
 /** What grading needs; absent only for the api role, which runs no isolates. */
@@ -88,10 +109,15 @@ async function startEmbedded({ config, log, exercises, fetchImpl }: ServiceDeps,
   const storage = openStorage(config);
   const metrics = createMetrics({ queueDepth: () => storage.queueDepth(), workerRestarts });
   const webhooks = createWebhookSender({ config, storage, log, metrics, ...(fetchImpl ? { fetchImpl } : {}) });
-  const loop = createGradingLoop({ storage, grader, webhooks, metrics, log, config });
+  const toolKeys = await createToolKeyStore({ storage });
+  const scores = scorePublisher({ storage, toolKeys, exercises, config, log, fetchImpl });
+  const loop = createGradingLoop({ storage, grader, webhooks, scores, metrics, log, config });
   let draining = false;
-  const app = await buildApp({ config, storage, queue: loop, exercises, metrics, log, draining: () => draining });
+  const app = await buildApp({ config, storage, queue: loop, exercises, metrics, log, toolKeys, draining: () => draining });
   await loop.start();
+  // One process owns this database: whatever it left pending is safe to send again.
+  const resumed = await scores.resumePending(0);
+  if (resumed > 0) log.warn({ resumed }, "resumed LMS score publications left pending by the previous run");
   const url = await app.listen({ port: config.port, host: config.host });
   log.info({ url, dataDir: config.dataDir, gradingConcurrency: config.gradingConcurrency }, "autograde listening");
 
@@ -106,7 +132,7 @@ async function startEmbedded({ config, log, exercises, fetchImpl }: ServiceDeps,
         await closeGrader();
         await loop.settled();
         await app.close();
-        await webhooks.stop();
+        await Promise.all([webhooks.stop(), scores.stop()]);
         await storage.close();
         log.info("stopped");
       })();
@@ -135,6 +161,13 @@ async function resumeAbandonedWebhooks({ storage, webhooks, config, log }: {
     resumed++;
   }
   if (resumed > 0) log.warn({ resumed }, "resumed webhooks abandoned by a stopped worker");
+}
+
+/** AGS requests time out after 10 s; backoff doubles from ltiPublishInitialBackoffMs (capped at 10 s). */
+function publishRetryWindowMs(config: ServerConfig): number {
+  let total = 0;
+  for (let n = 1; n <= config.ltiPublishMaxAttempts; n++) total += 2 * 10_000 + Math.min(10_000, config.ltiPublishInitialBackoffMs * 2 ** (n - 1));
+  return total;
 }
 
 /**
@@ -166,14 +199,22 @@ async function startScaleOut(deps: ServiceDeps, databaseUrl: string): Promise<Se
     });
     cleanup.push(() => listener.close());
     const webhooks = createWebhookSender({ config, storage, log, metrics, ...(fetchImpl ? { fetchImpl } : {}) });
+    const toolKeys = await createToolKeyStore({ storage });
+    const scores = scorePublisher({ storage, toolKeys, exercises, config, log, fetchImpl });
 
     let draining = false;
-    const app = serves ? await buildApp({ config, storage, queue: waiter, exercises, metrics, log, draining: () => draining }) : null;
+    const app = serves ? await buildApp({ config, storage, queue: waiter, exercises, metrics, log, toolKeys, draining: () => draining }) : null;
     if (grading) {
-      const runJob = createJobRunner({ storage, grader: grading.grader, webhooks, metrics, log, maxJobClaims: config.maxJobClaims });
+      const runJob = createJobRunner({ storage, grader: grading.grader, webhooks, scores, metrics, log, maxJobClaims: config.maxJobClaims });
       workers = await startPgBossWorkers({ boss, storage, runJob, config, log });
     }
-    if (grading) resumeAbandonedWebhooks({ storage, webhooks, config, log }).catch((err: unknown) => log.error({ err }, "resuming webhooks failed"));
+    if (grading) {
+      resumeAbandonedWebhooks({ storage, webhooks, config, log }).catch((err: unknown) => log.error({ err }, "resuming webhooks failed"));
+      // Another worker may be publishing its own right now: only those older than a whole retry schedule were abandoned.
+      scores.resumePending(publishRetryWindowMs(config))
+        .then((resumed) => resumed > 0 && log.warn({ resumed }, "resumed LMS score publications abandoned by a stopped worker"))
+        .catch((err: unknown) => log.error({ err }, "resuming score publications failed"));
+    }
     const url = app ? await app.listen({ port: config.port, host: config.host }) : null;
     const fields = { role: config.role, storage: "postgres", gradingConcurrency: grading ? config.gradingConcurrency : 0 };
     if (url) log.info({ url, ...fields }, "autograde listening");
@@ -191,7 +232,7 @@ async function startScaleOut(deps: ServiceDeps, databaseUrl: string): Promise<Se
           await workers?.settled();
           waiter.releaseAll();
           await app?.close();
-          await webhooks.stop();
+          await Promise.all([webhooks.stop(), scores.stop()]);
           await closeAll();
           log.info("stopped");
         })();

@@ -40,8 +40,10 @@ export function createWebhookSender({ config, storage, log, metrics, fetchImpl =
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      abort.signal.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
+      // The listener goes when the timer fires: a long-lived sender would otherwise collect one per backoff.
+      const onAbort = () => { clearTimeout(timer); resolve(); };
+      const timer = setTimeout(() => { abort.signal.removeEventListener("abort", onAbort); resolve(); }, ms);
+      abort.signal.addEventListener("abort", onAbort, { once: true });
     });
 
   async function attempt(delivery: WebhookDelivery, body: string, signature: string, n: number) {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 // Brings in the `hide` route option that keeps the page out of the OpenAPI document.
 import type {} from "@fastify/swagger";
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import { FRAME_ANCESTOR_ORIGIN } from "../server/config.ts";
 import { buildWebAssets, type WebAssets } from "./build.ts";
 
 export interface WebPluginOptions {
@@ -14,7 +15,6 @@ export interface WebPluginOptions {
   frameAncestors?: readonly string[];
 }
 
-const HTTPS_ORIGIN = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/;
 
 /**
  * Nothing from any other origin, ever. `styleNonce` admits the <style> elements CodeMirror creates
@@ -23,8 +23,8 @@ const HTTPS_ORIGIN = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/;
 export function contentSecurityPolicy(options: { styleNonce?: string; frameAncestors?: readonly string[] }): string {
   const frameAncestors = options.frameAncestors ?? [];
   for (const origin of frameAncestors) {
-    if (!HTTPS_ORIGIN.test(origin)) {
-      throw new Error(`web frameAncestors: ${JSON.stringify(origin)} is not an https origin like https://lms.example.edu`);
+    if (!FRAME_ANCESTOR_ORIGIN.test(origin)) {
+      throw new Error(`web frameAncestors: ${JSON.stringify(origin)} is not an https origin like https://lms.example.edu (or http://localhost)`);
     }
   }
   return [

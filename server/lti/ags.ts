@@ -26,7 +26,8 @@ export interface AgsClient {
 }
 
 export interface CreateAgsClientOptions {
-  readonly toolKeys: ToolKeys;
+  /** Only signing is needed: a key store that reloads rotated keys can stand in. */
+  readonly toolKeys: Pick<ToolKeys, "sign">;
   readonly fetch?: typeof globalThis.fetch;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;

@@ -37,8 +37,16 @@ describe("verifyLaunch against a platform's JWKS endpoint", () => {
           scope: ["https://purl.imsglobal.org/spec/lti-ags/scope/score"],
         },
         deepLinkReturnUrl: null,
+        deepLinkData: null,
+        custom: {},
       },
     });
+  });
+
+  it("passes string custom parameters through and drops non-string ones", async () => {
+    const claims = platform.launchClaims({ "https://purl.imsglobal.org/spec/lti/claim/custom": { exercises: "zero_pad,conv_forward", weight: 3 } });
+    const result = await verify(await platform.signIdToken(claims));
+    expect(result.ok && result.launch.custom).toEqual({ exercises: "zero_pad,conv_forward" });
   });
 
   it("accepts a deep linking request and several audiences when azp names the tool", async () => {

@@ -40,6 +40,10 @@ export interface Launch {
   readonly email: string | null;
   readonly ags: AgsEndpoint | null;
   readonly deepLinkReturnUrl: string | null;
+  /** Opaque `data` from the deep-linking settings, echoed back unchanged in the response. */
+  readonly deepLinkData: string | null;
+  /** The custom parameters the link carries (set by the tool at deep linking, or by the LMS admin). */
+  readonly custom: Readonly<Record<string, string>>;
 }
 
 export type LaunchResult =
@@ -82,13 +86,21 @@ const launchClaims = z.object({
   [`${LTI_CLAIM}target_link_uri`]: optionalUrl,
   [`${LTI_CLAIM}resource_link`]: z.object({ id: z.string().min(1) }).passthrough().optional(),
   [`${LTI_CLAIM}context`]: z.object({ id: z.string().min(1) }).passthrough().optional(),
+  [`${LTI_CLAIM}custom`]: z.record(z.string(), z.unknown()).optional(),
   name: z.string().optional(),
   email: z.string().optional(),
   [AGS_CLAIM_ENDPOINT]: z
     .object({ lineitem: optionalUrl, lineitems: optionalUrl, scope: z.array(z.string()).default([]) })
     .optional(),
-  [DEEP_LINKING_SETTINGS_CLAIM]: z.object({ deep_link_return_url: z.string().url() }).passthrough().optional(),
+  [DEEP_LINKING_SETTINGS_CLAIM]: z.object({ deep_link_return_url: z.string().url(), data: z.string().optional() }).passthrough().optional(),
 });
+
+/** Platforms send custom values as strings; anything else is ignored rather than coerced. */
+function customStrings(raw: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw ?? {})) if (typeof value === "string") out[key] = value;
+  return out;
+}
 
 const refuse = (reason: LaunchRefusal, message: string): LaunchResult => ({ ok: false, reason, message });
 
@@ -186,6 +198,8 @@ export async function verifyLaunch(input: VerifyLaunchInput): Promise<LaunchResu
       email: claims.email ?? null,
       ags: ags ? { lineitem: ags.lineitem ?? null, lineitems: ags.lineitems ?? null, scope: ags.scope } : null,
       deepLinkReturnUrl: deepLinking?.deep_link_return_url ?? null,
+      deepLinkData: deepLinking?.data ?? null,
+      custom: customStrings(claims[`${LTI_CLAIM}custom`]),
     },
   };
 }

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Grader } from "../../grader/index.ts";
 import type { Report } from "../../grader/report.ts";
 import type { Metrics } from "../metrics.ts";
-import type { Job, JobOutcome, Storage } from "../storage/types.ts";
+import type { Job, JobOutcome, Storage, SubmissionRecord } from "../storage/types.ts";
 import { webhookPayload } from "../views.ts";
 import type { WebhookSender } from "../webhooks.ts";
 
@@ -16,6 +16,11 @@ function isRejection(err: unknown): err is Error {
   return err instanceof Error && (err.name === "SubmissionRejectedError" || err.name === "UnknownExerciseError");
 }
 
+/** Told of every stored grading: LTI grade passback publishes for students launched from an LMS. */
+export interface ScoreSink {
+  gradingStored(record: SubmissionRecord): void;
+}
+
 /** "retry": grading failed for an internal reason; the caller's queue must deliver the job again. */
 export type JobResult = "stored" | "discarded" | "retry";
 
@@ -24,10 +29,12 @@ export type JobResult = "stored" | "discarded" | "retry";
  * webhook. A job claimed more than maxJobClaims times (each earlier holder died mid-grading) is
  * stored as an error instead of being fed to another worker.
  */
-export function createJobRunner({ storage, grader, webhooks, metrics, log, maxJobClaims, now = Date.now }: {
+export function createJobRunner({ storage, grader, webhooks, scores, metrics, log, maxJobClaims, now = Date.now }: {
   storage: Storage;
   grader: Grader;
   webhooks: WebhookSender;
+  /** LTI grade passback: told of every stored grading (it publishes only for students launched from an LMS). */
+  scores: ScoreSink;
   metrics: Metrics;
   log: Logger;
   maxJobClaims: number;
@@ -47,11 +54,10 @@ export function createJobRunner({ storage, grader, webhooks, metrics, log, maxJo
         : { status: "error", error: outcome.error },
       "grading stored",
     );
-    if (job.callbackUrl) {
-      const record = await storage.getSubmission(job.submissionId);
-      if (record) {
-        webhooks.deliver({ submissionId: job.submissionId, gradingAttempt: job.attempt, url: job.callbackUrl, payload: webhookPayload(record) });
-      }
+    const record = await storage.getSubmission(job.submissionId);
+    if (record) {
+      if (job.callbackUrl) webhooks.deliver({ submissionId: job.submissionId, gradingAttempt: job.attempt, url: job.callbackUrl, payload: webhookPayload(record) });
+      scores.gradingStored(record);
     }
     return "stored";
   }

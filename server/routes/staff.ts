@@ -12,7 +12,7 @@ const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody,
 
 export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const { storage } = deps;
-  app.addHook("preHandler", async (request) => requireStaff(request.principal));
+  app.addHook("preValidation", async (request) => requireStaff(request.principal));
 
   app.get(
     "/submissions/:id/deliveries",

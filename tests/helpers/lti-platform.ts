@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import {
   createLocalJWKSet,
+  createRemoteJWKSet,
   exportJWK,
   generateKeyPair,
   jwtVerify,
@@ -11,11 +12,25 @@ import {
   type JSONWebKeySet,
   type JWK,
   type JWTPayload,
+  type JWTVerifyGetKey,
 } from "jose";
-import { AGS_SCORE_SCOPE, LTI_CLAIM, type PlatformRegistration } from "../../server/lti/registration.ts";
+import { AGS_SCORE_SCOPE, type PlatformRegistration } from "../../server/lti/registration.ts";
+import {
+  createDeepLinkReturn,
+  isHttpUrl,
+  type DeepLinkResponseRecord,
+  type PlatformLineItem,
+  type PlatformResourceLink,
+} from "./lti-platform-deep-linking.ts";
+import { createClaimBuilders } from "./lti-platform-claims.ts";
+import { platformAutoPostHtml } from "./lti-platform-forms.ts";
+
+export type { DeepLinkResponseRecord, PlatformLineItem, PlatformResourceLink } from "./lti-platform-deep-linking.ts";
+export { parseAutoPostForm, type AutoPostForm } from "./lti-platform-forms.ts";
 
 /**
- * A local LTI platform for tests: it signs id_tokens with its own keys, serves its JWKS, and checks
+ * A local LTI platform for tests: it runs the OIDC login step, signs id_tokens with its own keys,
+ * serves its JWKS, takes deep-linking responses (creating line items and resource links), and checks
  * client assertions and score posts the way an LMS does, recording what it received.
  */
 export interface ReceivedScore {
@@ -25,21 +40,54 @@ export interface ReceivedScore {
   readonly body: unknown;
 }
 
+export interface AuthRequestRecord {
+  readonly method: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly ok: boolean;
+  /** The failed check, e.g. "redirect_uri". */
+  readonly error?: string;
+}
+
 export interface TestPlatform {
   readonly url: string;
   readonly registration: PlatformRegistration;
+  readonly deepLinkReturnUrl: string;
   readonly tokenRequests: { readonly ok: boolean; readonly error?: string }[];
   readonly scores: ReceivedScore[];
+  readonly authRequests: AuthRequestRecord[];
+  readonly deepLinkResponses: DeepLinkResponseRecord[];
+  readonly lineItems: PlatformLineItem[];
+  /** In creation order: index i is what resourceLinkClaims(i) launches. */
+  readonly resourceLinks: PlatformResourceLink[];
   /** Statuses to answer the next score posts with before accepting (e.g. [500] fails once). */
   scriptScoreStatuses(statuses: number[]): void;
   /** Forgets every access token issued so far, as a platform does when it revokes them early. */
   revokeTokens(): void;
   signIdToken(claims: JWTPayload, opts?: { expiresInSeconds?: number; issuedAt?: number; signWith?: "platform" | "stranger" }): Promise<string>;
   launchClaims(overrides?: Record<string, unknown>): JWTPayload;
+  /** An instructor's LtiDeepLinkingRequest returning to /deep-link-return; a given `data` must come back echoed. */
+  deepLinkingClaims(opts?: { data?: string; acceptMultiple?: boolean; overrides?: Record<string, unknown> }): JWTPayload;
+  /** A launch of a link created by deep linking: its line item in the AGS claim, its custom params. */
+  resourceLinkClaims(linkIndex: number, overrides?: Record<string, unknown>): JWTPayload;
+  /** What /auth signs (with the request's nonce) for this login hint, until prepared again. */
+  prepareLaunch(launch: { loginHint: string; messageHint?: string; claims: JWTPayload }): void;
+  /** The third-party login initiation a platform sends the browser to, as a GET URL or POST form fields. */
+  loginInitiation(toolLoginUrl: string, opts: { loginHint: string; messageHint?: string; targetLinkUri: string }): { url: string; form: Record<string, string> };
   close(): Promise<void>;
 }
 
+export interface TestPlatformOptions {
+  /** The tool's public keys, read at each use (so rotation is seen)... */
+  readonly toolJwks?: () => JSONWebKeySet;
+  /** ...or the tool's live JWKS URL (a function when the tool starts after the platform). */
+  readonly toolJwksUrl?: string | (() => string);
+  readonly clientId?: string;
+  /** redirect_uri values /auth accepts; omitted: any http(s) URL. */
+  readonly redirectUris?: readonly string[];
+}
+
 const SCORE_CONTENT_TYPE = "application/vnd.ims.lis.v1.score+json";
+const DEPLOYMENT_ID = "deployment-1";
 
 async function keyPair(kid: string): Promise<{ privateKey: CryptoKey; publicJwk: JWK }> {
   const { privateKey, publicKey } = await generateKeyPair("RS256");
@@ -52,22 +100,54 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
+function reply(res: ServerResponse, status: number, body: unknown, contentType = "application/json"): void {
+  res.writeHead(status, { "content-type": contentType });
   res.end(JSON.stringify(body));
 }
 
-export async function startTestPlatform(options: { toolJwks: () => JSONWebKeySet; clientId?: string }): Promise<TestPlatform> {
+function replyHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, { "content-type": "text/html; charset=utf-8" });
+  res.end(html);
+}
+
+export async function startTestPlatform(options: TestPlatformOptions): Promise<TestPlatform> {
+  if (!options.toolJwks && !options.toolJwksUrl) throw new Error("startTestPlatform needs toolJwks or toolJwksUrl");
   const clientId = options.clientId ?? "autograde-client";
   const platformKey = await keyPair("platform-key-1");
   // Same kid as the real key: a forged token must fail on the signature, not on a missing kid.
   const strangerKey = await keyPair("platform-key-1");
   const issuedTokens = new Set<string>();
   const seenJtis = new Set<string>();
+  const preparedLaunches = new Map<string, { messageHint?: string; claims: JWTPayload }>();
+  const remoteToolKeySets = new Map<string, JWTVerifyGetKey>();
   const tokenRequests: { ok: boolean; error?: string }[] = [];
   const scores: ReceivedScore[] = [];
+  const authRequests: AuthRequestRecord[] = [];
   let scripted: number[] = [];
   let baseUrl = "";
+  const deepLinkReturn = createDeepLinkReturn({ clientId, deploymentId: DEPLOYMENT_ID, issuer: () => baseUrl, toolKeySet });
+  const { lineItems, resourceLinks } = deepLinkReturn;
+
+  function toolKeySet(): JWTVerifyGetKey {
+    if (options.toolJwks) return createLocalJWKSet(options.toolJwks());
+    const url = typeof options.toolJwksUrl === "function" ? options.toolJwksUrl() : options.toolJwksUrl!;
+    let set = remoteToolKeySets.get(url);
+    if (!set) {
+      set = createRemoteJWKSet(new URL(url));
+      remoteToolKeySets.set(url, set);
+    }
+    return set;
+  }
+
+  async function signIdToken(claims: JWTPayload, opts: { expiresInSeconds?: number; issuedAt?: number; signWith?: "platform" | "stranger" } = {}) {
+    const key = opts.signWith === "stranger" ? strangerKey : platformKey;
+    const issuedAt = opts.issuedAt ?? Math.floor(Date.now() / 1000);
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", kid: key.publicJwk.kid!, typ: "JWT" })
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + (opts.expiresInSeconds ?? 300))
+      .sign(key.privateKey);
+  }
 
   async function handleToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const form = new URLSearchParams(await readBody(req));
@@ -79,7 +159,7 @@ export async function startTestPlatform(options: { toolJwks: () => JSONWebKeySet
     if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") return fail("assertion type");
     if (!(form.get("scope") ?? "").split(" ").includes(AGS_SCORE_SCOPE)) return fail("scope");
     try {
-      const { payload } = await jwtVerify(form.get("client_assertion") ?? "", createLocalJWKSet(options.toolJwks()), {
+      const { payload } = await jwtVerify(form.get("client_assertion") ?? "", toolKeySet(), {
         algorithms: ["RS256"],
         issuer: clientId,
         subject: clientId,
@@ -114,12 +194,47 @@ export async function startTestPlatform(options: { toolJwks: () => JSONWebKeySet
     res.writeHead(204).end();
   }
 
+  async function handleAuth(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const params = Object.fromEntries(req.method === "POST" ? new URLSearchParams(await readBody(req)) : url.searchParams);
+    const fail = (check: string, description: string): void => {
+      authRequests.push({ method: req.method!, params, ok: false, error: check });
+      reply(res, 400, { error: "invalid_request", check, error_description: description });
+    };
+    const expected = { scope: "openid", response_type: "id_token", response_mode: "form_post", prompt: "none", client_id: clientId };
+    for (const [name, value] of Object.entries(expected)) {
+      if (params[name] !== value) return fail(name, `${name} must be ${value}, got ${JSON.stringify(params[name])}`);
+    }
+    const redirectUri = params.redirect_uri;
+    const redirectOk = options.redirectUris ? options.redirectUris.includes(redirectUri ?? "") : isHttpUrl(redirectUri);
+    if (!redirectOk || redirectUri === undefined) return fail("redirect_uri", `redirect_uri ${JSON.stringify(redirectUri)} is not registered`);
+    const prepared = preparedLaunches.get(params.login_hint ?? "");
+    if (!prepared) return fail("login_hint", `no launch prepared for login_hint ${JSON.stringify(params.login_hint)}`);
+    if (!params.nonce) return fail("nonce", "nonce is required");
+    if (!params.state) return fail("state", "state is required");
+    if (params.lti_message_hint !== prepared.messageHint) {
+      return fail("lti_message_hint", `lti_message_hint ${JSON.stringify(params.lti_message_hint)} is not the one sent at login initiation`);
+    }
+    authRequests.push({ method: req.method!, params, ok: true });
+    const idToken = await signIdToken({ ...prepared.claims, nonce: params.nonce });
+    replyHtml(res, 200, platformAutoPostHtml(redirectUri, { id_token: idToken, state: params.state }));
+  }
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", baseUrl);
     const route = async (): Promise<void> => {
       if (req.method === "GET" && url.pathname === "/jwks") return reply(res, 200, { keys: [platformKey.publicJwk] });
+      if ((req.method === "GET" || req.method === "POST") && url.pathname === "/auth") return handleAuth(req, res, url);
       if (req.method === "POST" && url.pathname === "/token") return handleToken(req, res);
+      if (req.method === "POST" && url.pathname === "/deep-link-return") {
+        const answer = await deepLinkReturn.receive(await readBody(req));
+        return answer.status === 200 ? replyHtml(res, 200, answer.html) : reply(res, answer.status, answer.json);
+      }
       if (req.method === "POST" && /^\/lineitems\/[^/]+\/scores$/.test(url.pathname)) return handleScore(req, res, url);
+      if (req.method === "GET" && /^\/lineitems\/[^/]+$/.test(url.pathname)) {
+        const item = lineItems.find((li) => li.id === `${baseUrl}${url.pathname}`);
+        if (!item) return reply(res, 404, { error: "no such line item" });
+        return reply(res, 200, item, "application/vnd.ims.lis.v2.lineitem+json");
+      }
       reply(res, 404, { error: "not found" });
     };
     route().catch((error: unknown) => reply(res, 500, { error: String(error) }));
@@ -130,54 +245,56 @@ export async function startTestPlatform(options: { toolJwks: () => JSONWebKeySet
   const registration: PlatformRegistration = {
     issuer: baseUrl,
     clientId,
-    deploymentIds: ["deployment-1"],
+    deploymentIds: [DEPLOYMENT_ID],
     authLoginUrl: `${baseUrl}/auth?tenant=t1`,
     authTokenUrl: `${baseUrl}/token`,
     jwksUrl: `${baseUrl}/jwks`,
   };
 
+  const claims = createClaimBuilders({
+    baseUrl: () => baseUrl,
+    clientId,
+    deploymentId: DEPLOYMENT_ID,
+    resourceLinks,
+    issueData: deepLinkReturn.issueData,
+  });
+
   return {
     url: baseUrl,
     registration,
+    deepLinkReturnUrl: `${baseUrl}/deep-link-return`,
     tokenRequests,
     scores,
+    authRequests,
+    deepLinkResponses: deepLinkReturn.responses,
+    lineItems,
+    resourceLinks,
     revokeTokens() {
       issuedTokens.clear();
     },
     scriptScoreStatuses(statuses) {
       scripted = [...statuses];
     },
-    launchClaims(overrides = {}) {
-      return {
+    launchClaims: claims.launchClaims,
+    deepLinkingClaims: claims.deepLinkingClaims,
+    resourceLinkClaims: claims.resourceLinkClaims,
+    prepareLaunch({ loginHint, messageHint, claims }) {
+      preparedLaunches.set(loginHint, { ...(messageHint === undefined ? {} : { messageHint }), claims });
+    },
+    loginInitiation(toolLoginUrl, { loginHint, messageHint, targetLinkUri }) {
+      const form: Record<string, string> = {
         iss: baseUrl,
-        aud: clientId,
-        sub: "student-42",
-        nonce: "nonce-1",
-        name: "Ada Lovelace",
-        [`${LTI_CLAIM}deployment_id`]: "deployment-1",
-        [`${LTI_CLAIM}version`]: "1.3.0",
-        [`${LTI_CLAIM}message_type`]: "LtiResourceLinkRequest",
-        [`${LTI_CLAIM}roles`]: ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"],
-        [`${LTI_CLAIM}target_link_uri`]: "https://autograde.example/lti/launch",
-        [`${LTI_CLAIM}resource_link`]: { id: "link-7" },
-        [`${LTI_CLAIM}context`]: { id: "course-3" },
-        "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": {
-          scope: [AGS_SCORE_SCOPE],
-          lineitems: `${baseUrl}/lineitems`,
-          lineitem: `${baseUrl}/lineitems/9`,
-        },
-        ...overrides,
+        login_hint: loginHint,
+        target_link_uri: targetLinkUri,
+        client_id: clientId,
+        lti_deployment_id: DEPLOYMENT_ID,
+        ...(messageHint === undefined ? {} : { lti_message_hint: messageHint }),
       };
+      const url = new URL(toolLoginUrl);
+      for (const [name, value] of Object.entries(form)) url.searchParams.set(name, value);
+      return { url: url.toString(), form };
     },
-    async signIdToken(claims, opts = {}) {
-      const key = opts.signWith === "stranger" ? strangerKey : platformKey;
-      const issuedAt = opts.issuedAt ?? Math.floor(Date.now() / 1000);
-      return new SignJWT(claims)
-        .setProtectedHeader({ alg: "RS256", kid: key.publicJwk.kid!, typ: "JWT" })
-        .setIssuedAt(issuedAt)
-        .setExpirationTime(issuedAt + (opts.expiresInSeconds ?? 300))
-        .sign(key.privateKey);
-    },
+    signIdToken,
     close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };
 }

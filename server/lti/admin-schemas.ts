@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { principalName } from "../config.ts";
+import type { LtiPublicationState } from "../storage/lti-types.ts";
+import { platformRegistrationSchema } from "./registration.ts";
+
+/** Request and response shapes of the staff LTI administration API (server/routes/lti-admin.ts). */
+
+export const toolConfiguration = z.object({
+  loginUrl: z.string().describe("OIDC login initiation URL (GET or POST)"),
+  launchUrl: z.string().describe("Redirect URI and target link URI: the platform posts the id_token here"),
+  deepLinkUrl: z.string().describe("Where the instructor's deep-linking choice is posted"),
+  jwksUrl: z.string().describe("Public keyset URL: the platform verifies the tool's signed messages with it"),
+  currentKid: z.string().describe("The key id new messages are signed with"),
+  publishedKids: z.array(z.string()).describe("Every key id in the JWKS, the current one included"),
+});
+export type ToolConfiguration = z.infer<typeof toolConfiguration>;
+
+export const registrationRequest = platformRegistrationSchema;
+
+export const registrationView = platformRegistrationSchema.extend({
+  id: z.string(),
+  createdAt: z.iso.datetime(),
+});
+export type RegistrationView = z.infer<typeof registrationView>;
+
+export const registrationList = z.object({ registrations: z.array(registrationView) });
+
+export const registrationParams = z.object({ id: z.string().min(1, "id must name a registration").max(200) });
+
+export const deploymentsRequest = z.strictObject({
+  deploymentIds: platformRegistrationSchema.shape.deploymentIds.describe("Replaces the registration's deployment ids"),
+});
+
+export const keyParams = z.object({ kid: z.string().min(1, "kid must name a key").max(200) });
+
+export const keyRotation = z.object({ currentKid: z.string(), publishedKids: z.array(z.string()) });
+export const keyRetirement = z.object({ publishedKids: z.array(z.string()) });
+
+export const LTI_PUBLICATION_STATES = ["pending", "published", "failed"] as const satisfies readonly LtiPublicationState[];
+
+export const publicationQuery = z.object({
+  student: principalName.optional(),
+  submission: z.uuid({ error: "submission must be a submission id (UUID)" }).optional(),
+  state: z.enum(LTI_PUBLICATION_STATES, { error: `state must be one of ${LTI_PUBLICATION_STATES.join(", ")}` }).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100).describe("Newest first"),
+});
+
+export const publicationView = z.object({
+  id: z.string(),
+  student: z.string(),
+  registrationId: z.string(),
+  lineItemUrl: z.string(),
+  submissionId: z.string(),
+  gradingAttempt: z.number().int(),
+  scoreGiven: z.number(),
+  scoreMaximum: z.number(),
+  state: z.enum(LTI_PUBLICATION_STATES),
+  attempts: z.number().int(),
+  statusCode: z.number().int().nullable(),
+  error: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export const publicationList = z.object({ publications: z.array(publicationView) });
+
+export const ltiUserView = z.object({
+  userKey: z.string(),
+  student: z.string().describe("The name this user's submissions are filed under"),
+  issuer: z.string(),
+  subject: z.string(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  lastLaunchAt: z.iso.datetime(),
+});
+export const ltiUserList = z.object({ users: z.array(ltiUserView) });
+
+export const registrationRemoved = z.null().describe("No content");

@@ -1,0 +1,168 @@
+import type { Logger } from "pino";
+import type { Exercise, ExerciseId } from "../../exercises/types.ts";
+import type { LtiLineItemLink, LtiPublicationRecord } from "../storage/lti-types.ts";
+import type { Storage, SubmissionRecord } from "../storage/types.ts";
+import { createAgsClient, type AgsClient } from "./ags.ts";
+import type { ToolKeys } from "./tool-keys.ts";
+
+export type ScorePolicy = "best" | "latest";
+
+export interface ScorePublisherConfig {
+  readonly ltiScorePolicy: ScorePolicy;
+  readonly ltiPublishMaxAttempts: number;
+  readonly ltiPublishInitialBackoffMs: number;
+}
+
+/** Thrown out of the AGS client's backoff when the process stops: the publication stays pending. */
+class Abandoned extends Error {}
+
+/**
+ * After each stored grading, sends the student's score to every LMS line item they launched from
+ * (AGS). Each publication is a row: pending before the first request, then published or failed
+ * with its attempts, so staff can see what reached the gradebook. A publication interrupted by a
+ * shutdown stays pending and is sent again by `resumePending` at the next start.
+ */
+export function createScorePublisher({ storage, signer, exercises, config, log, fetchImpl, now = Date.now }: {
+  storage: Storage;
+  signer: Pick<ToolKeys, "sign">;
+  exercises: readonly Exercise[];
+  config: ScorePublisherConfig;
+  log: Logger;
+  fetchImpl?: typeof fetch;
+  now?: () => number;
+}) {
+  const abort = new AbortController();
+  const inFlight = new Set<Promise<unknown>>();
+  const points = new Map<ExerciseId, number>(exercises.map((e) => [e.id, e.points]));
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (abort.signal.aborted) return reject(new Abandoned());
+      const onAbort = () => { clearTimeout(timer); reject(new Abandoned()); };
+      const timer = setTimeout(() => { abort.signal.removeEventListener("abort", onAbort); resolve(); }, ms);
+      abort.signal.addEventListener("abort", onAbort, { once: true });
+    });
+  const ags: AgsClient = createAgsClient({
+    toolKeys: signer,
+    now,
+    sleep,
+    maxAttempts: config.ltiPublishMaxAttempts,
+    initialBackoffMs: config.ltiPublishInitialBackoffMs,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
+
+  const selection = (link: LtiLineItemLink): ExerciseId[] => (link.exercises ? [...link.exercises] : [...points.keys()]);
+
+  async function bestScore(student: string, ids: readonly ExerciseId[]): Promise<number> {
+    const cells = await storage.gradebook({ student });
+    return cells.filter((c) => c.student === student && ids.includes(c.exercise)).reduce((sum, c) => sum + c.score, 0);
+  }
+
+  /** Per exercise, the score from the newest graded submission that graded it. */
+  async function latestScore(student: string, ids: readonly ExerciseId[]): Promise<number> {
+    const found = new Map<ExerciseId, number>();
+    let cursor: string | undefined;
+    do {
+      const page = await storage.listSubmissions({ student, limit: 100, ...(cursor ? { cursor } : {}) });
+      for (const record of page.items) {
+        for (const result of record.latest?.report?.exercises ?? []) {
+          if (ids.includes(result.id) && !found.has(result.id)) found.set(result.id, result.score);
+        }
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && found.size < ids.length);
+    return [...found.values()].reduce((sum, s) => sum + s, 0);
+  }
+
+  async function send(publication: LtiPublicationRecord, platformUserId: string): Promise<void> {
+    const plog = log.child({ publicationId: publication.id, student: publication.student, lineItem: publication.lineItemUrl });
+    const registration = await storage.getLtiRegistration(publication.registrationId);
+    if (!registration) {
+      await storage.updateLtiPublication(publication.id, { state: "failed", attempts: 0, statusCode: null, error: "the platform registration was removed", now: now() });
+      return;
+    }
+    let result;
+    try {
+      result = await ags.publishScore({
+        registration,
+        lineItemUrl: publication.lineItemUrl,
+        userId: platformUserId,
+        scoreGiven: publication.scoreGiven,
+        scoreMaximum: publication.scoreMaximum,
+        timestamp: publication.createdAt,
+      });
+    } catch (err) {
+      if (err instanceof Abandoned) return;
+      throw err;
+    }
+    const update = result.ok
+      ? { state: "published" as const, attempts: result.attempts, statusCode: null, error: null, now: now() }
+      : { state: "failed" as const, attempts: result.attempts, statusCode: result.status ?? null, error: result.message, now: now() };
+    await storage.updateLtiPublication(publication.id, update);
+    if (result.ok) plog.info({ score: publication.scoreGiven, attempts: result.attempts }, "score published to the LMS");
+    else plog.warn({ status: result.status, attempts: result.attempts, error: result.message }, "score publication failed");
+  }
+
+  function track(task: Promise<void>, fields: Record<string, unknown>): void {
+    const p = task
+      .catch((err: unknown) => log.error({ err, ...fields }, "score publication crashed"))
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }
+
+  async function publishFor(record: SubmissionRecord): Promise<void> {
+    const links = await storage.listLtiLineItems(record.student);
+    for (const link of links) {
+      const ids = selection(link);
+      const scoreMaximum = ids.reduce((sum, id) => sum + (points.get(id) ?? 0), 0);
+      if (scoreMaximum <= 0) continue;
+      const scoreGiven = config.ltiScorePolicy === "best" ? await bestScore(record.student, ids) : await latestScore(record.student, ids);
+      const publication = await storage.createLtiPublication({
+        student: record.student,
+        registrationId: link.registrationId,
+        lineItemUrl: link.lineItemUrl,
+        submissionId: record.id,
+        gradingAttempt: record.latest?.attempt ?? record.attempt,
+        scoreGiven,
+        scoreMaximum,
+        createdAt: now(),
+      });
+      await send(publication, link.platformUserId);
+    }
+  }
+
+  return {
+    /** A grading was stored: publish for each of the student's line items (in the background). */
+    gradingStored(record: SubmissionRecord): void {
+      if (abort.signal.aborted || record.latest?.status !== "graded") return;
+      track(publishFor(record), { submissionId: record.id });
+    },
+    /**
+     * Sends again the publications a stopped process left pending. Only those older than
+     * `olderThanMs` are taken, so another live process's publications in flight are left to it.
+     */
+    async resumePending(olderThanMs: number): Promise<number> {
+      const pending = await storage.listLtiPublications({ state: "pending", limit: 1000 });
+      let resumed = 0;
+      for (const publication of pending) {
+        if (now() - publication.updatedAt < olderThanMs) continue;
+        const link = (await storage.listLtiLineItems(publication.student)).find((l) => l.lineItemUrl === publication.lineItemUrl);
+        if (!link) {
+          await storage.updateLtiPublication(publication.id, { state: "failed", attempts: publication.attempts, statusCode: null, error: "the line item link no longer exists", now: now() });
+          continue;
+        }
+        track(send(publication, link.platformUserId), { publicationId: publication.id });
+        resumed++;
+      }
+      return resumed;
+    },
+    /** Abandons backoffs in progress (those publications stay pending) and waits for the rest. */
+    async stop(): Promise<void> {
+      abort.abort();
+      await Promise.allSettled([...inFlight]);
+    },
+    async idle(): Promise<void> {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+export type ScorePublisher = ReturnType<typeof createScorePublisher>;

@@ -1,0 +1,222 @@
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { AppDeps } from "../app.ts";
+import { generateLaunchToken, hashSecret } from "../auth.ts";
+import type { ApiRole } from "../config.ts";
+import { ApiError } from "../errors.ts";
+import { buildDeepLinkingResponse, parseExercisesCustom, signDeepLinkContext, verifyDeepLinkContext } from "../lti/deep-linking.ts";
+import type { ToolKeyStore } from "../lti/key-store.ts";
+import { createJwksResolver, verifyLaunch, type Launch } from "../lti/launch.ts";
+import { buildLoginRedirect } from "../lti/launch.ts";
+import { autoPostPage, deepLinkChoicePage } from "../lti/pages.ts";
+import { AGS_SCORE_SCOPE } from "../lti/registration.ts";
+import { publicOrigin, toolUrls } from "../lti/urls.ts";
+import type { LtiRegistrationRecord } from "../storage/lti-types.ts";
+
+export interface LtiRouteDeps extends AppDeps {
+  readonly toolKeys: ToolKeyStore;
+}
+
+const loginParams = z.object({
+  iss: z.string().min(1, "iss is required"),
+  login_hint: z.string().min(1, "login_hint is required"),
+  target_link_uri: z.string().url("target_link_uri must be a URL"),
+  lti_message_hint: z.string().optional(),
+  client_id: z.string().min(1).optional(),
+  lti_deployment_id: z.string().min(1).optional(),
+});
+const launchBody = z.object({
+  id_token: z.string().min(1, "id_token is required"),
+  state: z.string().min(1, "state is required"),
+});
+const deepLinkBody = z.object({
+  context: z.string().min(1, "context is required"),
+  exercises: z.string().min(1, "choose what the link grades"),
+});
+
+/** LIS roles that make a launch a staff session (the gradebook, regrades). */
+const STAFF_ROLES = [
+  "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",
+  "http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator",
+  "http://purl.imsglobal.org/vocab/lis/v2/membership#ContentDeveloper",
+  "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
+  "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",
+];
+const roleOf = (launch: Launch): ApiRole =>
+  launch.roles.some((r) => STAFF_ROLES.includes(r) || r.startsWith("http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#")) ? "staff" : "student";
+
+/** A stable principal name in the safe alphabet: issuers and subs are arbitrary strings. */
+export const studentNameFor = (userKey: string) => `lti-${createHash("sha256").update(userKey, "utf8").digest("hex").slice(0, 20)}`;
+
+function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.join(".");
+  throw new ApiError(400, "validation_error", issue.code === "invalid_type" && issue.input === undefined ? `${field} is required` : `${field}: ${issue.message}`, { field });
+}
+
+const refuse = (reason: string, message: string) => new ApiError(401, "lti_launch_refused", message, { reason });
+
+function sendPage(reply: FastifyReply, page: { html: string; contentSecurityPolicy: string }): FastifyReply {
+  return reply
+    .header("content-security-policy", page.contentSecurityPolicy)
+    .header("cache-control", "no-store")
+    .header("referrer-policy", "no-referrer")
+    .type("text/html; charset=utf-8")
+    .send(page.html);
+}
+
+/**
+ * The LTI 1.3 tool endpoints: OIDC login initiation, launch, deep linking and the tool's JWKS.
+ * Launches end in a redirect to the page with a bearer token in the fragment, so nothing depends
+ * on cookies (third-party cookies are often blocked inside the LMS iframe).
+ */
+export const ltiRoutes: FastifyPluginAsync<LtiRouteDeps> = async (app, deps) => {
+  const { storage, config, toolKeys, exercises } = deps;
+  const jwksResolver = createJwksResolver();
+  const catalogueIds = exercises.map((e) => e.id);
+  const hidden = { schema: { hide: true } };
+  const urls = (request: FastifyRequest) => toolUrls(publicOrigin(config.publicUrl, request));
+
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: 256 * 1024 }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  app.get("/.well-known/jwks.json", hidden, async (_request, reply) => {
+    // Short caching: a rotated key must reach platforms before the previous one is retired.
+    return reply.header("cache-control", "public, max-age=60").send(await toolKeys.jwks());
+  });
+
+  async function login(request: FastifyRequest, reply: FastifyReply) {
+    const params = parseOrThrow(loginParams, request.method === "GET" ? request.query : request.body);
+    const found = await storage.findLtiRegistrations(params.iss, params.client_id);
+    if (found.length === 0) {
+      throw new ApiError(400, "unknown_platform", `no platform registered with issuer ${params.iss}${params.client_id ? ` and client_id ${params.client_id}` : ""}`);
+    }
+    if (found.length > 1) throw new ApiError(400, "ambiguous_platform", `issuer ${params.iss} has several registrations: the login must name its client_id`);
+    const registration = found[0]!;
+    if (params.lti_deployment_id !== undefined && !registration.deploymentIds.includes(params.lti_deployment_id)) {
+      throw new ApiError(400, "unknown_deployment", `deployment ${params.lti_deployment_id} is not registered for this platform`);
+    }
+    const { origin, launchUrl } = urls(request);
+    if (new URL(params.target_link_uri).origin !== origin) {
+      throw new ApiError(400, "validation_error", `target_link_uri must be on ${origin}`, { field: "target_link_uri" });
+    }
+    const state = randomBytes(24).toString("base64url");
+    const nonce = randomBytes(24).toString("base64url");
+    const now = Date.now();
+    await storage.saveLtiLoginState(state, { nonce, registrationId: registration.id, expiresAt: now + config.ltiLoginStateTtlMs }, now);
+    const location = buildLoginRedirect({
+      registration,
+      loginHint: params.login_hint,
+      ...(params.lti_message_hint !== undefined ? { ltiMessageHint: params.lti_message_hint } : {}),
+      targetLinkUri: params.target_link_uri,
+      redirectUri: launchUrl,
+      state,
+      nonce,
+    });
+    return reply.code(302).header("cache-control", "no-store").redirect(location);
+  }
+  app.get("/lti/login", hidden, login);
+  app.post("/lti/login", hidden, login);
+
+  async function startSession(registration: LtiRegistrationRecord, launch: Launch): Promise<string> {
+    const now = Date.now();
+    const user = await storage.upsertLtiUser({
+      userKey: launch.userKey,
+      student: studentNameFor(launch.userKey),
+      issuer: launch.issuer,
+      subject: launch.subject,
+      name: launch.name,
+      email: launch.email,
+      now,
+    });
+    const lineItem = launch.ags?.lineitem;
+    if (lineItem && launch.ags?.scope.includes(AGS_SCORE_SCOPE)) {
+      const selection = parseExercisesCustom(launch.custom.exercises, catalogueIds);
+      if (!selection.ok) throw refuse("bad_custom_exercises", selection.message);
+      await storage.upsertLtiLineItem({
+        student: user.student,
+        registrationId: registration.id,
+        lineItemUrl: lineItem,
+        platformUserId: launch.subject,
+        exercises: selection.exercises,
+        resourceLinkId: launch.resourceLinkId,
+        contextId: launch.contextId,
+        updatedAt: now,
+      });
+    }
+    const token = generateLaunchToken();
+    await storage.createLtiSession({
+      id: randomUUID(),
+      tokenHash: hashSecret(token),
+      student: user.student,
+      role: roleOf(launch),
+      userKey: launch.userKey,
+      expiresAt: now + config.ltiSessionTtlMs,
+      now,
+    });
+    return token;
+  }
+
+  app.post("/lti/launch", hidden, async (request, reply) => {
+    const body = parseOrThrow(launchBody, request.body);
+    const login = await storage.takeLtiLoginState(body.state, Date.now());
+    if (!login) throw refuse("unknown_state", "the login state is unknown, expired or already used: open the link again from the course page");
+    const registration = await storage.getLtiRegistration(login.registrationId);
+    if (!registration) throw refuse("unknown_platform", "the platform this login started from is no longer registered");
+    const verified = await verifyLaunch({ idToken: body.id_token, registration, expectedNonce: login.nonce, fetchJwks: jwksResolver });
+    if (!verified.ok) throw refuse(verified.reason, verified.message);
+    const { launch } = verified;
+    request.log.info({ issuer: launch.issuer, deploymentId: launch.deploymentId, messageType: launch.messageType }, "LTI launch");
+
+    if (launch.messageType === "LtiDeepLinkingRequest") {
+      const contextToken = await signDeepLinkContext(await toolKeys.current(), {
+        registrationId: registration.id,
+        issuer: registration.issuer,
+        clientId: registration.clientId,
+        deploymentId: launch.deploymentId,
+        deepLinkReturnUrl: launch.deepLinkReturnUrl!,
+        ...(launch.deepLinkData !== null ? { data: launch.deepLinkData } : {}),
+      }, { expiresInSeconds: 3600 });
+      const total = exercises.reduce((sum, e) => sum + e.points, 0);
+      return sendPage(reply, deepLinkChoicePage({
+        action: urls(request).deepLinkUrl,
+        contextToken,
+        choices: [
+          { value: "all", label: "All eight exercises", points: total },
+          ...exercises.map((e) => ({ value: e.id, label: `${e.id}: ${e.title}`, points: e.points })),
+        ],
+        frameAncestors: config.ltiFrameAncestors,
+      }));
+    }
+    const token = await startSession(registration, launch);
+    // The fragment never reaches a server or a Referer; the page moves it to sessionStorage at once.
+    return reply.code(303).header("cache-control", "no-store").redirect(`/#launch=${token}`);
+  });
+
+  app.post("/lti/deep-link", hidden, async (request, reply) => {
+    const body = parseOrThrow(deepLinkBody, request.body);
+    const keys = await toolKeys.current();
+    const context = await verifyDeepLinkContext(keys, body.context);
+    if (!context.ok) throw new ApiError(400, "invalid_deep_link_context", context.message, { reason: context.reason });
+    const selection = parseExercisesCustom(body.exercises, catalogueIds);
+    if (!selection.ok) throw new ApiError(400, "validation_error", selection.message, { field: "exercises" });
+    const chosen = selection.exercises === null ? exercises : exercises.filter((e) => selection.exercises!.includes(e.id));
+    const title = selection.exercises === null ? "autograde: convolution and pooling exercises" : `autograde: ${chosen.map((e) => e.id).join(", ")}`;
+    const jwt = await buildDeepLinkingResponse({
+      toolKeys: keys,
+      ctx: context.ctx,
+      items: [{
+        title,
+        url: urls(request).launchUrl,
+        scoreMaximum: chosen.reduce((sum, e) => sum + e.points, 0),
+        resourceId: selection.exercises === null ? "all" : selection.exercises.join(","),
+        exercises: selection.exercises,
+      }],
+    });
+    return sendPage(reply, autoPostPage({ action: context.ctx.deepLinkReturnUrl, fields: { JWT: jwt }, title: "Returning to the course", frameAncestors: config.ltiFrameAncestors }));
+  });
+};

@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LTI_CLAIM } from "../server/lti/registration.ts";
+import { parseAutoPostForm } from "./helpers/lti-platform-forms.ts";
+import { startTestPlatform, type TestPlatform } from "./helpers/lti-platform.ts";
+import { client, KEYS, startServerProcess, STORAGES, tempStore, type ServerProcess, type TempStore } from "./helpers/server.ts";
+import { distributeSolution } from "./helpers/server-sources.ts";
+
+const INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor";
+const brokenDistribute = "export function distribute_value(dz: number, shape: number[]): never { throw new Error(\"not written yet\"); }";
+
+/** Posts a form the way a browser submits an auto-post page, without following the answer's redirect. */
+const postForm = (url: string, fields: Record<string, string>) =>
+  fetch(url, { method: "POST", body: new URLSearchParams(fields), redirect: "manual" });
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) => {
+  let store: TempStore;
+  let server: ServerProcess;
+  let platform: TestPlatform;
+  let staff: ReturnType<typeof client>;
+
+  beforeAll(async () => {
+    store = await tempStore(storageKind);
+    server = await startServerProcess(store.dir, { ...store.env, AUTOGRADE_LTI_PUBLISH_INITIAL_BACKOFF_MS: "50" });
+    platform = await startTestPlatform({ toolJwksUrl: `${server.url}/.well-known/jwks.json`, redirectUris: [`${server.url}/lti/launch`] });
+    staff = client(server.url, KEYS.staff);
+    const registered = await staff.post("/v1/lti/registrations", platform.registration);
+    expect(registered.status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await platform?.close();
+    await server?.stop();
+    server?.cleanup();
+    await store?.remove();
+  });
+
+  /** Plays the browser: the LMS's login initiation, the tool's redirect to the platform, the platform's auto-post. */
+  async function launch(loginHint: string, claims: Record<string, unknown>): Promise<Response> {
+    platform.prepareLaunch({ loginHint, messageHint: `hint-for-${loginHint}`, claims });
+    const initiation = platform.loginInitiation(`${server.url}/lti/login`, { loginHint, messageHint: `hint-for-${loginHint}`, targetLinkUri: `${server.url}/lti/launch` });
+    const login = await fetch(initiation.url, { redirect: "manual" });
+    expect(login.status).toBe(302);
+    const auth = await fetch(login.headers.get("location")!);
+    expect(auth.status).toBe(200);
+    const form = parseAutoPostForm(await auth.text());
+    expect(form.action).toBe(`${server.url}/lti/launch`);
+    return postForm(form.action, form.fields);
+  }
+
+  /** A login whose id_token the test forges itself: the state and nonce the tool issued. */
+  async function loginOnly(): Promise<{ state: string; nonce: string }> {
+    const initiation = platform.loginInitiation(`${server.url}/lti/login`, { loginHint: "forger", targetLinkUri: `${server.url}/lti/launch` });
+    const login = await postForm(`${server.url}/lti/login`, initiation.form);
+    expect(login.status).toBe(302);
+    const redirect = new URL(login.headers.get("location")!);
+    return { state: redirect.searchParams.get("state")!, nonce: redirect.searchParams.get("nonce")! };
+  }
+
+  const tokenFrom = (response: Response): string => {
+    expect(response.status).toBe(303);
+    const token = /^\/#launch=(lti_[A-Za-z0-9_-]+)$/.exec(response.headers.get("location") ?? "")?.[1];
+    if (!token) throw new Error(`no launch token in ${response.headers.get("location")}`);
+    return token;
+  };
+
+  it("the tool's JWKS and configuration are what an LMS admin needs", async () => {
+    const jwks = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: Record<string, unknown>[] };
+    expect(jwks.keys).toHaveLength(1);
+    expect(jwks.keys[0]).toMatchObject({ kty: "RSA", alg: "RS256", use: "sig", kid: expect.any(String) });
+    expect(jwks.keys[0]?.d).toBeUndefined();
+    const tool = await staff.get("/v1/lti/tool");
+    expect(tool.json).toMatchObject({ loginUrl: `${server.url}/lti/login`, launchUrl: `${server.url}/lti/launch`, jwksUrl: `${server.url}/.well-known/jwks.json` });
+  });
+
+  it("deep linking -> line item with scoreMaximum -> student launch -> submit -> score received by the platform", async () => {
+    const deepLinking = await launch("teacher-1", platform.deepLinkingClaims({ data: "opaque-platform-data", overrides: { sub: "teacher-1", [`${LTI_CLAIM}roles`]: [INSTRUCTOR] } }));
+    expect(deepLinking.status).toBe(200);
+    const choice = parseAutoPostForm(await deepLinking.text());
+    expect(choice.action).toBe(`${server.url}/lti/deep-link`);
+    const picked = await postForm(choice.action, { ...choice.fields, exercises: "distribute_value" });
+    expect(picked.status).toBe(200);
+    const back = parseAutoPostForm(await picked.text());
+    expect(back.action).toBe(platform.deepLinkReturnUrl);
+    const returned = await postForm(back.action, back.fields);
+    expect(returned.status).toBeLessThan(300);
+    expect(platform.deepLinkResponses.at(-1)).toMatchObject({ ok: true });
+    expect(platform.deepLinkResponses.at(-1)?.payload?.["https://purl.imsglobal.org/spec/lti-dl/claim/data"]).toBe("opaque-platform-data");
+    expect(platform.lineItems).toHaveLength(1);
+    expect(platform.lineItems[0]).toMatchObject({ scoreMaximum: 5 });
+    expect(platform.resourceLinks[0]?.custom).toEqual({ exercises: "distribute_value" });
+
+    const studentLaunch = await launch("student-42", platform.resourceLinkClaims(0, { sub: "student-42" }));
+    const token = tokenFrom(studentLaunch);
+    const student = client(server.url, token);
+    const me = await student.get("/v1/me");
+    expect(me.json).toEqual({ role: "student", name: expect.stringMatching(/^lti-[0-9a-f]{20}$/) });
+
+    const graded = await student.post("/v1/submissions?wait=true", { source: distributeSolution, exercises: ["distribute_value"] });
+    expect(graded.status).toBe(200);
+    expect(graded.json.report.score).toBe(5);
+    const score = await until("the score at the platform", () => platform.scores[0]);
+    expect(score.contentType).toBe("application/vnd.ims.lis.v1.score+json");
+    expect(score.path).toBe(`${new URL(platform.lineItems[0]!.id).pathname}/scores`);
+    expect(score.body).toMatchObject({ userId: "student-42", scoreGiven: 5, scoreMaximum: 5, activityProgress: "Completed", gradingProgress: "FullyGraded" });
+    expect(new Date((score.body as { timestamp: string }).timestamp).toISOString()).toBe((score.body as { timestamp: string }).timestamp);
+
+    const publications = await until("the publication to be recorded", async () => {
+      const r = await staff.get(`/v1/lti/publications?student=${me.json.name}`);
+      return r.json.publications?.[0]?.state === "published" ? r.json.publications : undefined;
+    });
+    expect(publications[0]).toMatchObject({ submissionId: graded.json.id, scoreGiven: 5, scoreMaximum: 5, attempts: 1 });
+
+    // A worse submission later: the best score (the default policy) is published again, after a 500 retried.
+    platform.scriptScoreStatuses([500]);
+    const worse = await student.post("/v1/submissions?wait=true", { source: brokenDistribute, exercises: ["distribute_value"] });
+    expect(worse.json.report.score).toBe(0);
+    const second = await until("the second score", () => platform.scores[1]);
+    expect(second.body).toMatchObject({ userId: "student-42", scoreGiven: 5, scoreMaximum: 5 });
+    const retried = await until("the retried publication", async () => {
+      const r = await staff.get(`/v1/lti/publications?submission=${worse.json.id}`);
+      return r.json.publications?.[0]?.state === "published" ? r.json.publications[0] : undefined;
+    });
+    expect(retried.attempts).toBe(2);
+  });
+
+  it("an instructor's launch opens a staff session; a student's cannot reach staff routes", async () => {
+    const teacher = client(server.url, tokenFrom(await launch("teacher-2", platform.launchClaims({ sub: "teacher-2", [`${LTI_CLAIM}roles`]: [INSTRUCTOR] }))));
+    expect((await teacher.get("/v1/me")).json.role).toBe("staff");
+    expect((await teacher.get("/v1/gradebook")).status).toBe(200);
+    const learner = client(server.url, tokenFrom(await launch("student-7", platform.launchClaims({ sub: "student-7" }))));
+    expect((await learner.get("/v1/gradebook")).status).toBe(403);
+  });
+
+  it("the same user launching twice is the same student", async () => {
+    const first = client(server.url, tokenFrom(await launch("student-9", platform.launchClaims({ sub: "student-9" }))));
+    const second = client(server.url, tokenFrom(await launch("student-9", platform.launchClaims({ sub: "student-9" }))));
+    expect((await first.get("/v1/me")).json.name).toBe((await second.get("/v1/me")).json.name);
+  });
+
+  describe("refusals", () => {
+    const expectRefused = async (response: Response, reason: string) => {
+      expect(response.status).toBe(401);
+      const body = (await response.json()) as { message?: unknown };
+      expect(body).toMatchObject({ error: "lti_launch_refused", details: { reason } });
+      expect(body.message).toEqual(expect.any(String));
+    };
+
+    it("a token signed by a key not in the platform's JWKS", async () => {
+      const { state, nonce } = await loginOnly();
+      const idToken = await platform.signIdToken(platform.launchClaims({ nonce }), { signWith: "stranger" });
+      await expectRefused(await postForm(`${server.url}/lti/launch`, { id_token: idToken, state }), "bad_signature");
+    });
+
+    it("a replayed launch (same state and id_token) and a replayed nonce under a fresh state", async () => {
+      const { state, nonce } = await loginOnly();
+      const idToken = await platform.signIdToken(platform.launchClaims({ nonce }));
+      tokenFrom(await postForm(`${server.url}/lti/launch`, { id_token: idToken, state }));
+      await expectRefused(await postForm(`${server.url}/lti/launch`, { id_token: idToken, state }), "unknown_state");
+      const fresh = await loginOnly();
+      await expectRefused(await postForm(`${server.url}/lti/launch`, { id_token: idToken, state: fresh.state }), "wrong_nonce");
+    });
+
+    it("an unknown deployment, at login and at launch", async () => {
+      const initiation = platform.loginInitiation(`${server.url}/lti/login`, { loginHint: "x", targetLinkUri: `${server.url}/lti/launch` });
+      const login = await postForm(`${server.url}/lti/login`, { ...initiation.form, lti_deployment_id: "deployment-elsewhere" });
+      expect(login.status).toBe(400);
+      expect(await login.json()).toMatchObject({ error: "unknown_deployment" });
+      const { state, nonce } = await loginOnly();
+      const idToken = await platform.signIdToken(platform.launchClaims({ nonce, [`${LTI_CLAIM}deployment_id`]: "deployment-elsewhere" }));
+      await expectRefused(await postForm(`${server.url}/lti/launch`, { id_token: idToken, state }), "unknown_deployment");
+    });
+
+    it("an expired id_token", async () => {
+      const { state, nonce } = await loginOnly();
+      const idToken = await platform.signIdToken(platform.launchClaims({ nonce }), { issuedAt: Math.floor(Date.now() / 1000) - 3600, expiresInSeconds: 60 });
+      await expectRefused(await postForm(`${server.url}/lti/launch`, { id_token: idToken, state }), "expired");
+    });
+
+    it("a login from an unregistered issuer, and a launch without the form fields", async () => {
+      const login = await fetch(`${server.url}/lti/login?${new URLSearchParams({ iss: "https://lms.elsewhere.example", login_hint: "x", target_link_uri: `${server.url}/lti/launch` })}`, { redirect: "manual" });
+      expect(login.status).toBe(400);
+      expect(await login.json()).toMatchObject({ error: "unknown_platform", message: expect.stringContaining("https://lms.elsewhere.example") });
+      const launchResponse = await postForm(`${server.url}/lti/launch`, { state: "s" });
+      expect(launchResponse.status).toBe(400);
+      expect(await launchResponse.json()).toMatchObject({ error: "validation_error", message: "id_token is required" });
+    });
+
+    it("a made-up launch token is not a session", async () => {
+      const r = await client(server.url, "lti_made-up-token-000000000000000000000").get("/v1/me");
+      expect(r.status).toBe(401);
+      expect(r.json.message).toMatch(/open autograde again from the course page/);
+    });
+  });
+});
