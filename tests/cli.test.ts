@@ -175,7 +175,7 @@ describe("autograde exercises, starter, help", () => {
   it.each([[[]], [["--help"]]])("%j lists every command", async (args) => {
     const run = await cli(args);
     expect(run.code).toBe(0);
-    for (const name of ["grade", "exercises", "starter", "check", "keys", "serve"]) expect(run.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
+    for (const name of ["grade", "exercises", "starter", "check", "keys", "lti", "serve"]) expect(run.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
   });
 
   it("shows a command's usage with --help", async () => {

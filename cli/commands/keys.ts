@@ -1,6 +1,6 @@
 import { generateSecret, hashSecret } from "../../server/auth.ts";
-import { API_ROLES, ConfigError, loadServerConfig, principalName, type ApiRole } from "../../server/config.ts";
-import { openAdminStorage } from "../../server/service.ts";
+import { API_ROLES, principalName, type ApiRole } from "../../server/config.ts";
+import { withAdminStorage } from "../admin-storage.ts";
 import { parseFlags, UsageError, write, type CliCommand } from "../usage.ts";
 
 const usage = `usage: autograde keys create --role staff|student --name NAME [--data-dir DIR]
@@ -18,16 +18,6 @@ const flags = {
   "data-dir": { type: "string" },
 } as const;
 
-function databaseFrom(env: NodeJS.ProcessEnv, dataDirFlag: string | undefined): { dataDir: string; databaseUrl?: string | undefined } {
-  try {
-    const config = loadServerConfig(env);
-    return { dataDir: dataDirFlag ?? config.dataDir, databaseUrl: dataDirFlag === undefined ? config.databaseUrl : undefined };
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(`keys: ${err.message}`);
-    throw err;
-  }
-}
-
 export const command: CliCommand = {
   summary: "create, revoke and list API keys for the service",
   usage,
@@ -44,8 +34,7 @@ export const command: CliCommand = {
     if (sub === "revoke" && target === undefined) throw new UsageError("keys revoke: name the key (its name or id)");
     if (sub === "list" && values.format !== "text" && values.format !== "json") throw new UsageError(`keys list: unknown format "${values.format}" (text or json)`);
 
-    const storage = await openAdminStorage(databaseFrom(io.env, values["data-dir"]));
-    try {
+    return withAdminStorage("keys", io.env, values["data-dir"], async (storage) => {
       if (sub === "create") {
         const secret = generateSecret();
         const key = await storage.createApiKey({ role: values.role as ApiRole, name: values.name!, secretHash: hashSecret(secret), now: Date.now() });
@@ -72,8 +61,6 @@ export const command: CliCommand = {
         write(io.stdout, lines.length > 0 ? lines.join("\n") : "no stored keys");
       }
       return 0;
-    } finally {
-      await storage.close();
-    }
+    });
   },
 };

@@ -1,11 +1,10 @@
-import { ConfigError, loadServerConfig, principalName, serverConfigSchema } from "../../server/config.ts";
+import { principalName, serverConfigSchema } from "../../server/config.ts";
 import { LTI_PUBLICATION_STATES } from "../../server/lti/admin-schemas.ts";
 import { createToolKeyStore, KeyStoreError } from "../../server/lti/key-store.ts";
 import { platformRegistrationSchema, type PlatformRegistration } from "../../server/lti/registration.ts";
 import { toolUrls } from "../../server/lti/urls.ts";
-import { openAdminStorage } from "../../server/service.ts";
 import type { LtiPublicationState } from "../../server/storage/lti-types.ts";
-import type { Storage } from "../../server/storage/types.ts";
+import { configFrom, withAdminStorage } from "../admin-storage.ts";
 import { parseFlags, UsageError, write, type CliCommand, type CliIo } from "../usage.ts";
 
 const usage = `usage: autograde lti register --issuer URL --client-id ID --deployment-id ID [--deployment-id ID...]
@@ -31,28 +30,6 @@ const format = { format: { type: "string", default: "text" } } as const;
 const none = { min: 0, max: 0, name: "" };
 
 type Subcommand = (name: string, args: string[], io: CliIo) => Promise<number>;
-
-function configFrom(name: string, env: NodeJS.ProcessEnv) {
-  try {
-    return loadServerConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(`${name}: ${err.message}`);
-    throw err;
-  }
-}
-
-async function withStorage<T>(name: string, io: CliIo, dataDirFlag: string | undefined, use: (storage: Storage) => Promise<T>): Promise<T> {
-  const config = configFrom(name, io.env);
-  const storage = await openAdminStorage({
-    dataDir: dataDirFlag ?? config.dataDir,
-    databaseUrl: dataDirFlag === undefined ? config.databaseUrl : undefined,
-  });
-  try {
-    return await use(storage);
-  } finally {
-    await storage.close();
-  }
-}
 
 function checkFormat(name: string, value: string | undefined): "text" | "json" {
   if (value !== "text" && value !== "json") throw new UsageError(`${name}: unknown format "${value}" (text or json)`);
@@ -98,7 +75,7 @@ const register: Subcommand = async (name, args, io) => {
     authTokenUrl: values["auth-token-url"],
     jwksUrl: values["jwks-url"],
   });
-  return withStorage(name, io, values["data-dir"], async (storage) => {
+  return withAdminStorage(name, io.env, values["data-dir"], async (storage) => {
     const created = await storage.createLtiRegistration({ ...registration, now: Date.now() });
     if (created === "duplicate") {
       write(io.stderr, `${name}: issuer ${registration.issuer} with client id ${registration.clientId} is already registered`);
@@ -113,7 +90,7 @@ const register: Subcommand = async (name, args, io) => {
 const list: Subcommand = async (name, args, io) => {
   const { values } = parseFlags(name, args, { ...format, ...dataDir }, none);
   const chosen = checkFormat(name, values.format);
-  return withStorage(name, io, values["data-dir"], async (storage) => {
+  return withAdminStorage(name, io.env, values["data-dir"], async (storage) => {
     const registrations = await storage.listLtiRegistrations();
     if (chosen === "json") {
       write(io.stdout, JSON.stringify(registrations.map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() })), null, 2));
@@ -132,7 +109,7 @@ const deployments: Subcommand = async (name, args, io) => {
   const ids = platformRegistrationSchema.shape.deploymentIds.safeParse(values["deployment-id"] ?? []);
   if (!ids.success) throw new UsageError(`${name}: --deployment-id: ${ids.error.issues[0]?.message ?? "invalid"}`);
   const id = positionals[0]!;
-  return withStorage(name, io, values["data-dir"], async (storage) => {
+  return withAdminStorage(name, io.env, values["data-dir"], async (storage) => {
     const updated = await storage.setLtiDeployments(id, ids.data);
     if (!updated) {
       write(io.stderr, `${name}: no LTI registration ${id}`);
@@ -146,7 +123,7 @@ const deployments: Subcommand = async (name, args, io) => {
 const remove: Subcommand = async (name, args, io) => {
   const { values, positionals } = parseFlags(name, args, dataDir, { min: 1, max: 1, name: "REGISTRATION_ID" });
   const id = positionals[0]!;
-  return withStorage(name, io, values["data-dir"], async (storage) => {
+  return withAdminStorage(name, io.env, values["data-dir"], async (storage) => {
     if (!(await storage.deleteLtiRegistration(id))) {
       write(io.stderr, `${name}: no LTI registration ${id}`);
       return 1;
@@ -158,7 +135,7 @@ const remove: Subcommand = async (name, args, io) => {
 
 const keys: Subcommand = async (name, args, io) => {
   const { values } = parseFlags(name, args, dataDir, none);
-  return withStorage(name, io, values["data-dir"], async (storage) => {
+  return withAdminStorage(name, io.env, values["data-dir"], async (storage) => {
     // Read directly: listing must not create keys as a side effect.
     const stored = await storage.loadToolKeys();
     if (!stored) {
@@ -173,7 +150,7 @@ const keys: Subcommand = async (name, args, io) => {
 
 const rotateKey: Subcommand = async (name, args, io) => {
   const { values } = parseFlags(name, args, dataDir, none);
-  return withStorage(name, io, values["data-dir"], async (storage) => {
+  return withAdminStorage(name, io.env, values["data-dir"], async (storage) => {
     const hadKeys = (await storage.loadToolKeys()) !== null;
     const store = await createToolKeyStore({ storage });
     if (!hadKeys) {
@@ -189,7 +166,7 @@ const rotateKey: Subcommand = async (name, args, io) => {
 const retireKey: Subcommand = async (name, args, io) => {
   const { values, positionals } = parseFlags(name, args, dataDir, { min: 1, max: 1, name: "KID" });
   const kid = positionals[0]!;
-  return withStorage(name, io, values["data-dir"], async (storage) => {
+  return withAdminStorage(name, io.env, values["data-dir"], async (storage) => {
     const store = await createToolKeyStore({ storage });
     try {
       const { publishedKids } = await store.retire(kid);
@@ -214,7 +191,7 @@ const publications: Subcommand = async (name, args, io) => {
   }
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`${name}: --limit must be a whole number from 1 to 1000`);
-  return withStorage(name, io, values["data-dir"], async (storage) => {
+  return withAdminStorage(name, io.env, values["data-dir"], async (storage) => {
     const found = await storage.listLtiPublications({ student: values.student, state: state as LtiPublicationState | undefined, limit });
     const rows = found.map((p) => ({ ...p, createdAt: new Date(p.createdAt).toISOString(), updatedAt: new Date(p.updatedAt).toISOString() }));
     if (chosen === "json") {

@@ -112,6 +112,8 @@ export function createScorePublisher({ storage, signer, exercises, config, log, 
   async function publishFor(record: SubmissionRecord): Promise<void> {
     const links = await storage.listLtiLineItems(record.student);
     for (const link of links) {
+      // Stopping: the remaining links get their publication from the next grading, not a late request now.
+      if (abort.signal.aborted) return;
       const ids = selection(link);
       const scoreMaximum = ids.reduce((sum, id) => sum + (points.get(id) ?? 0), 0);
       if (scoreMaximum <= 0) continue;
