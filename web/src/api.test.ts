@@ -126,4 +126,18 @@ describe("createApiClient", () => {
     expect(book.exercises).toEqual(["zero_pad", "distribute_value"]);
     expect(book.students[0]?.scores.distribute_value).toBeNull();
   });
+
+  it("ltiPublications asks for one student's newest publications and parses their states", async () => {
+    const publication = { id: "p1", submissionId: uuid, lineItemUrl: "https://lms.example/li/1", scoreGiven: 5, scoreMaximum: 5, state: "failed", attempts: 3, statusCode: 503, error: "score endpoint answered 503", createdAt: "2026-11-25T10:00:00.000Z" };
+    const { fetch, requests } = fakeFetch(() => json(200, { publications: [publication] }));
+    const result = await createApiClient({ credentials: { kind: "cookie" }, fetch }).ltiPublications("lti-0123abcd");
+    expect(requests[0]?.url).toBe("/v1/lti/publications?student=lti-0123abcd&limit=20");
+    expect(result.publications[0]).toMatchObject({ state: "failed", statusCode: 503, attempts: 3 });
+  });
+
+  it("ltiUsers keeps a user without a name or email (nulls)", async () => {
+    const { fetch } = fakeFetch(() => json(200, { users: [{ student: "lti-1", name: null, email: null, userKey: "k" }] }));
+    const result = await createApiClient({ credentials: { kind: "cookie" }, fetch }).ltiUsers();
+    expect(result.users).toEqual([{ student: "lti-1", name: null, email: null }]);
+  });
 });

@@ -3,6 +3,8 @@ import {
   exerciseCatalogue,
   gradebook,
   identity,
+  ltiPublications,
+  ltiUsers,
   submission,
   submissionAccepted,
   submissionPage,
@@ -10,6 +12,8 @@ import {
   type Gradebook,
   type GradebookCsvLayout,
   type Identity,
+  type LtiPublications,
+  type LtiUsers,
   type Submission,
   type SubmissionPage,
 } from "./schemas.ts";
@@ -41,6 +45,8 @@ export interface ApiClient {
   gradebook(): Promise<Gradebook>;
   gradebookCsv(layout: GradebookCsvLayout): Promise<{ filename: string; csv: string }>;
   regrade(id: string): Promise<{ id: string }>;
+  ltiUsers(): Promise<LtiUsers>;
+  ltiPublications(student: string): Promise<LtiPublications>;
 }
 
 export interface ApiClientOptions {
@@ -94,6 +100,8 @@ export function createApiClient({ credentials, fetch, baseUrl = "" }: ApiClientO
       return { filename: named ?? "gradebook.csv", csv: await response.text() };
     },
     regrade: (id) => json(submissionAccepted, "POST", `/v1/submissions/${encodeURIComponent(id)}/regrade`, {}),
+    ltiUsers: () => json(ltiUsers, "GET", "/v1/lti/users"),
+    ltiPublications: (student) => json(ltiPublications, "GET", `/v1/lti/publications?student=${encodeURIComponent(student)}&limit=20`),
   };
 }
 

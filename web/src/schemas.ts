@@ -115,3 +115,27 @@ export const GRADEBOOK_CSV_LAYOUTS = [
   { id: "moodle", label: "Moodle" },
 ] as const;
 export type GradebookCsvLayout = (typeof GRADEBOOK_CSV_LAYOUTS)[number]["id"];
+
+/** Students who arrived by an LTI launch: their LMS name, so staff see more than `lti-<hash>`. */
+export const ltiUsers = z.object({
+  users: z.array(z.object({ student: z.string(), name: z.nullable(z.string()), email: z.nullable(z.string()) })),
+});
+export type LtiUsers = z.infer<typeof ltiUsers>;
+
+export const ltiPublications = z.object({
+  publications: z.array(
+    z.object({
+      id: z.string(),
+      submissionId: z.string(),
+      lineItemUrl: z.string(),
+      scoreGiven: z.number(),
+      scoreMaximum: z.number(),
+      state: z.enum(["pending", "published", "failed"]),
+      attempts: z.number(),
+      statusCode: z.nullable(z.number()),
+      error: z.nullable(z.string()),
+      createdAt: z.string(),
+    }),
+  ),
+});
+export type LtiPublications = z.infer<typeof ltiPublications>;

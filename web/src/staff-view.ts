@@ -1,7 +1,7 @@
 import { ApiError, type ApiClient } from "./api.ts";
 import { h, replaceChildren } from "./dom.ts";
 import { formatScore, renderReport, scoreOf, shortId } from "./report-view.ts";
-import { GRADEBOOK_CSV_LAYOUTS, type Gradebook, type GradebookCsvLayout, type Identity, type Submission } from "./schemas.ts";
+import { GRADEBOOK_CSV_LAYOUTS, type Gradebook, type GradebookCsvLayout, type Identity, type LtiPublications, type Submission } from "./schemas.ts";
 import { waitForGrading } from "./session.ts";
 import { newestFirst } from "./student-view.ts";
 import { formatWhen } from "./time.ts";
@@ -19,7 +19,11 @@ export async function mountStaffView({ api, root, announce }: StaffViewOptions):
   const submissionsSlot = h("div", { class: "table-scroll" });
   const reportSlot = h("div", { class: "report-slot" });
   const drillDown = h("section", { class: "drill-down", "aria-labelledby": "drill-heading", hidden: true }, drillHeading, submissionsSlot, reportSlot);
+  const publicationsSlot = h("div", { class: "table-scroll" });
+  drillDown.insertBefore(publicationsSlot, reportSlot);
   let selectedStudent: string | null = null;
+  /** LMS display names of launched students; the gradebook itself only knows `lti-<hash>`. */
+  let names = new Map<string, string>();
   const layoutSelect = h(
     "select",
     { id: "csv-layout", name: "csv-layout" },
@@ -52,7 +56,12 @@ export async function mountStaffView({ api, root, announce }: StaffViewOptions):
   await refresh();
 
   async function refresh(): Promise<void> {
-    renderGradebook(await api.gradebook());
+    const [book, users] = await Promise.all([api.gradebook(), api.ltiUsers()]);
+    names = new Map(users.users.flatMap((u) => {
+      const label = u.name ?? u.email;
+      return label ? [[u.student, label] as const] : [];
+    }));
+    renderGradebook(book);
     if (selectedStudent) await openStudent(selectedStudent, false);
   }
 
@@ -72,7 +81,7 @@ export async function mountStaffView({ api, root, announce }: StaffViewOptions):
             h(
               "tr",
               {},
-              h("th", { scope: "row" }, h("button", { type: "button", class: "link", onclick: () => void safely("Opening the student", () => openStudent(row.student, true)) }, row.student)),
+              h("th", { scope: "row" }, h("button", { type: "button", class: "link", onclick: () => void safely("Opening the student", () => openStudent(row.student, true)) }, displayName(row.student))),
               book.exercises.map((id) => h("td", { class: "number" }, formatCell(row.scores[id]))),
               h("td", { class: "number" }, h("strong", {}, formatCell(row.total))),
             ),
@@ -86,7 +95,7 @@ export async function mountStaffView({ api, root, announce }: StaffViewOptions):
     if (student !== selectedStudent) replaceChildren(reportSlot);
     selectedStudent = student;
     const page = await api.listSubmissions({ student });
-    drillHeading.textContent = `Submissions by ${student}`;
+    drillHeading.textContent = `Submissions by ${displayName(student)}`;
     replaceChildren(
       submissionsSlot,
       h(
@@ -96,8 +105,40 @@ export async function mountStaffView({ api, root, announce }: StaffViewOptions):
         h("tbody", {}, newestFirst(page.items).map(submissionRow)),
       ),
     );
+    renderPublications(names.has(student) ? (await api.ltiPublications(student)).publications : []);
     drillDown.hidden = false;
     if (moveFocus) drillHeading.focus();
+  }
+
+  const displayName = (student: string) => (names.has(student) ? `${names.get(student)} (${student})` : student);
+
+  /** What reached the LMS gradebook for this student: staff can see a failed or pending publication. */
+  function renderPublications(publications: LtiPublications["publications"]): void {
+    if (publications.length === 0) return replaceChildren(publicationsSlot);
+    replaceChildren(
+      publicationsSlot,
+      h(
+        "table",
+        { class: "publications" },
+        h("caption", {}, "Scores sent to the LMS gradebook"),
+        h("thead", {}, h("tr", {}, ["when", "submission", "score", "state", "attempts"].map((t) => h("th", { scope: "col" }, t)))),
+        h(
+          "tbody",
+          {},
+          publications.map((p) =>
+            h(
+              "tr",
+              {},
+              h("td", {}, formatWhen(p.createdAt)),
+              h("td", { title: p.submissionId }, shortId(p.submissionId)),
+              h("td", { class: "number" }, formatScore(p.scoreGiven, p.scoreMaximum)),
+              h("td", {}, p.state === "failed" ? `failed${p.statusCode ? ` (HTTP ${p.statusCode})` : ""}: ${p.error ?? ""}` : p.state),
+              h("td", { class: "number" }, String(p.attempts)),
+            ),
+          ),
+        ),
+      ),
+    );
   }
 
   /** Focus moves to the report so keyboard users land on what they asked for. */
