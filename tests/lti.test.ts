@@ -195,6 +195,18 @@ describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) =>
       expect(await launchResponse.json()).toMatchObject({ error: "validation_error", message: "id_token is required" });
     });
 
+    it("a platform whose keyset cannot be fetched: 502 naming the keyset URL, not a refusal", async () => {
+      const unreachable = { ...platform.registration, issuer: "https://lms.offline.example", jwksUrl: "http://127.0.0.1:1/jwks" };
+      expect((await staff.post("/v1/lti/registrations", unreachable)).status).toBe(201);
+      const login = await fetch(`${server.url}/lti/login?${new URLSearchParams({ iss: unreachable.issuer, login_hint: "x", target_link_uri: `${server.url}/lti/launch` })}`, { redirect: "manual" });
+      expect(login.status).toBe(302);
+      const redirect = new URL(login.headers.get("location")!);
+      const idToken = await platform.signIdToken(platform.launchClaims({ iss: unreachable.issuer, nonce: redirect.searchParams.get("nonce") }));
+      const response = await postForm(`${server.url}/lti/launch`, { id_token: idToken, state: redirect.searchParams.get("state")! });
+      expect(response.status).toBe(502);
+      expect(await response.json()).toMatchObject({ error: "platform_unreachable", message: expect.stringContaining("http://127.0.0.1:1/jwks") });
+    });
+
     it("a made-up launch token is not a session", async () => {
       const r = await client(server.url, "lti_made-up-token-000000000000000000000").get("/v1/me");
       expect(r.status).toBe(401);

@@ -167,7 +167,11 @@ export const ltiRoutes: FastifyPluginAsync<LtiRouteDeps> = async (app, deps) => 
     if (!login) throw refuse("unknown_state", "the login state is unknown, expired or already used: open the link again from the course page");
     const registration = await storage.getLtiRegistration(login.registrationId);
     if (!registration) throw refuse("unknown_platform", "the platform this login started from is no longer registered");
-    const verified = await verifyLaunch({ idToken: body.id_token, registration, expectedNonce: login.nonce, fetchJwks: jwksResolver });
+    const verified = await verifyLaunch({ idToken: body.id_token, registration, expectedNonce: login.nonce, fetchJwks: jwksResolver }).catch((err: unknown) => {
+      // Only the platform's keyset being out of reach gets here: the student can do nothing but retry.
+      request.log.error({ err, jwksUrl: registration.jwksUrl }, "platform keyset unreachable");
+      throw new ApiError(502, "platform_unreachable", `the platform's keyset at ${registration.jwksUrl} could not be fetched: try the launch again shortly`);
+    });
     if (!verified.ok) throw refuse(verified.reason, verified.message);
     const { launch } = verified;
     request.log.info({ issuer: launch.issuer, deploymentId: launch.deploymentId, messageType: launch.messageType }, "LTI launch");
