@@ -43,18 +43,18 @@ export function parseAutoPostForm(html: string): AutoPostForm {
   return { action: formAttributes.action, method: (formAttributes.method ?? "get").toLowerCase(), fields };
 }
 
-const escape = (s: string): string =>
+export const escapeAttribute = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" })[c]!);
 
 /** Written the way LMSs write theirs (body onload, self-closing inputs), independently of the tool's pages. */
 export function platformAutoPostHtml(action: string, fields: Record<string, string>): string {
   const inputs = Object.entries(fields)
-    .map(([name, value]) => `    <input type="hidden" name="${escape(name)}" value="${escape(value)}"/>`)
+    .map(([name, value]) => `    <input type="hidden" name="${escapeAttribute(name)}" value="${escapeAttribute(value)}"/>`)
     .join("\n");
   return `<!DOCTYPE html>
 <html><head><title>Redirecting</title></head>
 <body onload="document.forms[0].submit()">
-  <form action="${escape(action)}" method="POST">
+  <form action="${escapeAttribute(action)}" method="POST">
 ${inputs}
     <noscript><input type="submit" value="Continue"/></noscript>
   </form>

@@ -1,19 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  exportJWK,
-  generateKeyPair,
-  jwtVerify,
-  SignJWT,
-  type CryptoKey,
-  type JSONWebKeySet,
-  type JWK,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-} from "jose";
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, SignJWT, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { AGS_SCORE_SCOPE, type PlatformRegistration } from "../../server/lti/registration.ts";
 import {
   createDeepLinkReturn,
@@ -23,7 +11,9 @@ import {
   type PlatformResourceLink,
 } from "./lti-platform-deep-linking.ts";
 import { createClaimBuilders } from "./lti-platform-claims.ts";
+import { coursePageAnswer, type CoursePresentation } from "./lti-platform-course.ts";
 import { platformAutoPostHtml } from "./lti-platform-forms.ts";
+import { keyPair, readBody, reply, replyHtml } from "./lti-platform-http.ts";
 
 export type { DeepLinkResponseRecord, PlatformLineItem, PlatformResourceLink } from "./lti-platform-deep-linking.ts";
 export { parseAutoPostForm, type AutoPostForm } from "./lti-platform-forms.ts";
@@ -73,6 +63,8 @@ export interface TestPlatform {
   prepareLaunch(launch: { loginHint: string; messageHint?: string; claims: JWTPayload }): void;
   /** The third-party login initiation a platform sends the browser to, as a GET URL or POST form fields. */
   loginInitiation(toolLoginUrl: string, opts: { loginHint: string; messageHint?: string; targetLinkUri: string }): { url: string; form: Record<string, string> };
+  /** The course page launching the prepared login hint (needs toolLoginUrl and toolLaunchUrl); `hostname` serves it under another name, e.g. "localhost". */
+  courseUrl(loginHint: string, opts?: { hostname?: string; presentation?: CoursePresentation }): string;
   close(): Promise<void>;
 }
 
@@ -84,31 +76,13 @@ export interface TestPlatformOptions {
   readonly clientId?: string;
   /** redirect_uri values /auth accepts; omitted: any http(s) URL. */
   readonly redirectUris?: readonly string[];
+  /** Where the course page posts its login initiation, and the target_link_uri it names. */
+  readonly toolLoginUrl?: string | (() => string);
+  readonly toolLaunchUrl?: string | (() => string);
 }
 
 const SCORE_CONTENT_TYPE = "application/vnd.ims.lis.v1.score+json";
 const DEPLOYMENT_ID = "deployment-1";
-
-async function keyPair(kid: string): Promise<{ privateKey: CryptoKey; publicJwk: JWK }> {
-  const { privateKey, publicKey } = await generateKeyPair("RS256");
-  return { privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" } };
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function reply(res: ServerResponse, status: number, body: unknown, contentType = "application/json"): void {
-  res.writeHead(status, { "content-type": contentType });
-  res.end(JSON.stringify(body));
-}
-
-function replyHtml(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, { "content-type": "text/html; charset=utf-8" });
-  res.end(html);
-}
 
 export async function startTestPlatform(options: TestPlatformOptions): Promise<TestPlatform> {
   if (!options.toolJwks && !options.toolJwksUrl) throw new Error("startTestPlatform needs toolJwks or toolJwksUrl");
@@ -219,12 +193,30 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     replyHtml(res, 200, platformAutoPostHtml(redirectUri, { id_token: idToken, state: params.state }));
   }
 
+  function loginInitiation(toolLoginUrl: string, { loginHint, messageHint, targetLinkUri }: { loginHint: string; messageHint?: string; targetLinkUri: string }) {
+    const form: Record<string, string> = {
+      iss: baseUrl,
+      login_hint: loginHint,
+      target_link_uri: targetLinkUri,
+      client_id: clientId,
+      lti_deployment_id: DEPLOYMENT_ID,
+      ...(messageHint === undefined ? {} : { lti_message_hint: messageHint }),
+    };
+    const url = new URL(toolLoginUrl);
+    for (const [name, value] of Object.entries(form)) url.searchParams.set(name, value);
+    return { url: url.toString(), form };
+  }
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", baseUrl);
     const route = async (): Promise<void> => {
       if (req.method === "GET" && url.pathname === "/jwks") return reply(res, 200, { keys: [platformKey.publicJwk] });
       if ((req.method === "GET" || req.method === "POST") && url.pathname === "/auth") return handleAuth(req, res, url);
       if (req.method === "POST" && url.pathname === "/token") return handleToken(req, res);
+      if (req.method === "GET" && url.pathname === "/course") {
+        const answer = coursePageAnswer(url.searchParams, { toolLoginUrl: options.toolLoginUrl, toolLaunchUrl: options.toolLaunchUrl, prepared: preparedLaunches, loginInitiation });
+        return answer.status === 200 ? replyHtml(res, 200, answer.html) : reply(res, answer.status, answer.json);
+      }
       if (req.method === "POST" && url.pathname === "/deep-link-return") {
         const answer = await deepLinkReturn.receive(await readBody(req));
         return answer.status === 200 ? replyHtml(res, 200, answer.html) : reply(res, answer.status, answer.json);
@@ -281,18 +273,13 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     prepareLaunch({ loginHint, messageHint, claims }) {
       preparedLaunches.set(loginHint, { ...(messageHint === undefined ? {} : { messageHint }), claims });
     },
-    loginInitiation(toolLoginUrl, { loginHint, messageHint, targetLinkUri }) {
-      const form: Record<string, string> = {
-        iss: baseUrl,
-        login_hint: loginHint,
-        target_link_uri: targetLinkUri,
-        client_id: clientId,
-        lti_deployment_id: DEPLOYMENT_ID,
-        ...(messageHint === undefined ? {} : { lti_message_hint: messageHint }),
-      };
-      const url = new URL(toolLoginUrl);
-      for (const [name, value] of Object.entries(form)) url.searchParams.set(name, value);
-      return { url: url.toString(), form };
+    loginInitiation,
+    courseUrl(loginHint, { hostname, presentation } = {}) {
+      const url = new URL("/course", baseUrl);
+      if (hostname !== undefined) url.hostname = hostname;
+      url.searchParams.set("login_hint", loginHint);
+      if (presentation !== undefined) url.searchParams.set("presentation", presentation);
+      return url.toString();
     },
     signIdToken,
     close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),

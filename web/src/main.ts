@@ -7,6 +7,29 @@ import { mountStudentView } from "./student-view.ts";
 
 const KEY_STORAGE = "autograde.key";
 
+/**
+ * Chromium denies a third-party frame sessionStorage when third-party cookies are blocked (an LMS
+ * iframe): the token then lives in memory, for as long as the frame shows this page.
+ */
+function tabStorage(): { store: Pick<Storage, "getItem" | "setItem" | "removeItem">; persistent: boolean } {
+  try {
+    const store = window.sessionStorage;
+    store.getItem(KEY_STORAGE);
+    return { store, persistent: true };
+  } catch {
+    const memory = new Map<string, string>();
+    return {
+      store: {
+        getItem: (key) => memory.get(key) ?? null,
+        setItem: (key, value) => void memory.set(key, value),
+        removeItem: (key) => void memory.delete(key),
+      },
+      persistent: false,
+    };
+  }
+}
+const { store: storage, persistent } = tabStorage();
+
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
   if (!found) throw new Error(`index.html lacks #${id}`);
@@ -33,10 +56,10 @@ function announce(message: string): void {
 function storedCredentials(): Credentials | null {
   const launch = launchTokenFromHash(location.hash);
   if (launch) {
-    sessionStorage.setItem(KEY_STORAGE, launch);
+    storage.setItem(KEY_STORAGE, launch);
     history.replaceState(null, "", location.pathname + location.search);
   }
-  const secret = sessionStorage.getItem(KEY_STORAGE);
+  const secret = storage.getItem(KEY_STORAGE);
   return secret ? { kind: "bearer", secret } : null;
 }
 
@@ -44,11 +67,12 @@ async function start(credentials: Credentials, fromForm: boolean): Promise<void>
   const api = createApiClient({ credentials, fetch: (input, init) => fetch(input, init) });
   const signIn = await identify(api);
   if (signIn.kind === "rejected") {
-    sessionStorage.removeItem(KEY_STORAGE);
+    storage.removeItem(KEY_STORAGE);
     showSignIn(fromForm || credentials.kind === "bearer" ? `That key was not accepted: ${signIn.message}` : "");
     return;
   }
   const { identity } = signIn;
+  if (!persistent && credentials.kind === "bearer") offerNewTab(credentials.secret);
   const signedInAs = `${identity.name} (${identity.role})`;
   who.textContent = `Signed in as ${signedInAs}`;
   signOutButton.hidden = credentials.kind !== "bearer";
@@ -59,6 +83,15 @@ async function start(credentials: Credentials, fromForm: boolean): Promise<void>
     await mountStudentView({ api, identity, root: app, announce });
   }
   announce(`Signed in as ${signedInAs}.`);
+}
+
+/**
+ * Without storage a reload of the frame signs the student out; a tab of its own is first-party, so
+ * its storage works. The token travels in the fragment again, which no server or Referer sees.
+ */
+function offerNewTab(secret: string): void {
+  const link = h("a", { href: `/#launch=${encodeURIComponent(secret)}`, target: "_blank", rel: "noopener" }, "open autograde in a new tab");
+  app.before(h("p", { class: "hint", role: "note" }, "This browser keeps no data for pages inside the course frame, so reloading this frame signs you out. To avoid that, ", link, "."));
 }
 
 function showSignIn(error: string): void {
@@ -80,7 +113,7 @@ function showSignIn(error: string): void {
     event.preventDefault();
     const secret = input.value.trim();
     if (!secret) return;
-    sessionStorage.setItem(KEY_STORAGE, secret);
+    storage.setItem(KEY_STORAGE, secret);
     run(start({ kind: "bearer", secret }, true));
   });
   replaceChildren(app, form);
@@ -94,7 +127,7 @@ function run(task: Promise<void>): void {
 }
 
 signOutButton.addEventListener("click", () => {
-  sessionStorage.removeItem(KEY_STORAGE);
+  storage.removeItem(KEY_STORAGE);
   replaceChildren(app);
   showSignIn("");
 });
