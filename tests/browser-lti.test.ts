@@ -168,6 +168,19 @@ describe("an LTI launch in Chromium with third-party cookies blocked", () => {
     expect(await writeProbeCookie(tab)).toContain("autograde-probe=1");
   }, TEST_TIMEOUT_MS);
 
+  it("staff see the launched student under their LMS name, with the score sent to the LMS", async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByLabel("API key").fill(KEYS.staff);
+    await page.keyboard.press("Enter");
+    // student-42 graded in the framed case; student-43 never submitted, so only one row.
+    await page.getByRole("button", { name: /^Ada Lovelace \(lti-[0-9a-f]{20}\)$/ }).click();
+    const sent = page.locator("table.publications tbody tr");
+    await sent.first().waitFor();
+    await expect(sent.count()).resolves.toBe(1);
+    await expect(sent.first().textContent()).resolves.toMatch(new RegExp(`${EXERCISE.points}/${EXERCISE.points}.*published`));
+  }, TEST_TIMEOUT_MS);
+
   it("the tool set no cookie and nothing left the machine", async () => {
     const responses = await Promise.all(toolResponses);
     const statusesOf = (path: string) => responses.filter((r) => new URL(r.url).pathname === path).map((r) => r.status);

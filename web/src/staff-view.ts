@@ -110,7 +110,9 @@ export async function mountStaffView({ api, root, announce }: StaffViewOptions):
     if (moveFocus) drillHeading.focus();
   }
 
-  const displayName = (student: string) => (names.has(student) ? `${names.get(student)} (${student})` : student);
+  function displayName(student: string): string {
+    return names.has(student) ? `${names.get(student)} (${student})` : student;
+  }
 
   /** What reached the LMS gradebook for this student: staff can see a failed or pending publication. */
   function renderPublications(publications: LtiPublications["publications"]): void {
