@@ -124,6 +124,7 @@ export default async function bench(args: readonly string[] = []): Promise<void>
     );
   } finally {
     receiver.close();
+    await grader.close();
     await pool.close(1000);
     rmSync(dataDir, { recursive: true, force: true });
   }
