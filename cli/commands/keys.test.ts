@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../../server/auth.ts";
 import { openAdminStorage, openStorage } from "../../server/service.ts";
 import { createTestDatabase } from "../../tests/helpers/pg.ts";
 import { UsageError } from "../usage.ts";
 import { command } from "./keys.ts";
+import { runCaptured } from "../run-captured.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "autograde-keys-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -16,16 +16,7 @@ async function run(...args: string[]) {
   return runWith({ AUTOGRADE_DATA_DIR: dataDir }, ...args);
 }
 
-async function runWith(env: NodeJS.ProcessEnv, ...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const code = await command.run(args, { stdout, stderr, isTTY: false, env });
-  return { code, out, err };
-}
+const runWith = (env: NodeJS.ProcessEnv, ...args: string[]) => runCaptured(command, args, env);
 
 describe("autograde keys", () => {
   it("creates a key whose secret is printed once and stored only as a hash, lists and revokes it", async () => {

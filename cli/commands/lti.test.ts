@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { openStorage } from "../../server/service.ts";
 import { UsageError } from "../usage.ts";
 import { command } from "./lti.ts";
+import { runCaptured } from "../run-captured.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -15,16 +15,7 @@ function freshDataDir(): string {
   return dir;
 }
 
-async function runWith(env: NodeJS.ProcessEnv, ...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const code = await command.run(args, { stdout, stderr, isTTY: false, env });
-  return { code, out, err };
-}
+const runWith = (env: NodeJS.ProcessEnv, ...args: string[]) => runCaptured(command, args, env);
 
 const platformFlags = (issuer: string) => [
   "--issuer", issuer, "--client-id", "client-1", "--deployment-id", "dep-1", "--deployment-id", "dep-2",

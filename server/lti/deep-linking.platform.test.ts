@@ -11,14 +11,13 @@ import {
   signDeepLinkContext,
   verifyDeepLinkContext,
   type DeepLinkContext,
-  type DeepLinkItem,
 } from "./deep-linking.ts";
 import { buildLoginRedirect, createJwksResolver, verifyLaunch } from "./launch.ts";
 import { autoPostPage, deepLinkChoicePage } from "./pages.ts";
 import { LTI_CLAIM } from "./registration.ts";
+import { deepLinkContext, deepLinkItem, LAUNCH_URL } from "./deep-linking-fixtures.ts";
 import { createToolKeys, type ToolKeys } from "./tool-keys.ts";
 
-const LAUNCH_URL = "https://autograde.example/lti/launch";
 let toolKeys: ToolKeys;
 let strangerKeys: ToolKeys;
 
@@ -26,23 +25,8 @@ beforeAll(async () => {
   [toolKeys, strangerKeys] = await Promise.all([createToolKeys(), createToolKeys()]);
 });
 
-const context = (overrides: Partial<DeepLinkContext> = {}): DeepLinkContext => ({
-  registrationId: "reg-1",
-  issuer: "https://lms.example",
-  clientId: "autograde-client",
-  deploymentId: "deployment-1",
-  deepLinkReturnUrl: "https://lms.example/deep-link-return",
-  ...overrides,
-});
-
-const item = (overrides: Partial<DeepLinkItem> = {}): DeepLinkItem => ({
-  title: "Padding and convolution",
-  url: LAUNCH_URL,
-  scoreMaximum: 30,
-  resourceId: "autograde:zero_pad,conv_forward",
-  exercises: ["zero_pad", "conv_forward"],
-  ...overrides,
-});
+const context = deepLinkContext;
+const item = deepLinkItem;
 
 const postForm = (action: string, fields: Record<string, string>) => fetch(action, { method: "POST", body: new URLSearchParams(fields) });
 

@@ -114,15 +114,7 @@ export interface LtiStorage {
   saveToolKeys(keys: ExportedToolKeys, expectedVersion: number | null): Promise<boolean>;
 
   /** Creates the user on first launch (student = `student` given), refreshes name/email/lastLaunchAt after. */
-  upsertLtiUser(input: {
-    readonly userKey: string;
-    readonly student: string;
-    readonly issuer: string;
-    readonly subject: string;
-    readonly name: string | null;
-    readonly email: string | null;
-    readonly now: number;
-  }): Promise<LtiUserRecord>;
+  upsertLtiUser(input: Omit<LtiUserRecord, "createdAt" | "lastLaunchAt"> & { readonly now: number }): Promise<LtiUserRecord>;
   listLtiUsers(): Promise<LtiUserRecord[]>;
 
   /** The secret itself is never stored: only its SHA-256. */
