@@ -65,6 +65,11 @@ export const serverConfigSchema = z.object({
   ltiLoginStateTtlMs: z.number().int().min(10_000).max(3_600_000).default(600_000),
   /** best: the gradebook's best score per exercise, summed over the line item's exercises; latest: the newest grading's. */
   ltiScorePolicy: z.enum(["best", "latest"]).default("best"),
+  /**
+   * A rotated tool key is published at once but signs only after this delay, so platforms that
+   * cached the JWKS (ours says max-age=60) fetch it before they meet a token signed with it.
+   */
+  ltiKeyActivationDelayMs: z.number().int().min(0).max(7 * 24 * 3_600_000).default(120_000),
   ltiPublishMaxAttempts: positiveInt.max(20).default(5),
   ltiPublishInitialBackoffMs: z.number().int().min(1).max(600_000).default(1000),
   grader: graderConfigSchema,
@@ -103,6 +108,7 @@ const ENV: readonly { env: string; path: readonly [string] | readonly ["grader",
   { env: "AUTOGRADE_LTI_SESSION_TTL_MS", path: ["ltiSessionTtlMs"], kind: "int" },
   { env: "AUTOGRADE_LTI_LOGIN_STATE_TTL_MS", path: ["ltiLoginStateTtlMs"], kind: "int" },
   { env: "AUTOGRADE_LTI_SCORE_POLICY", path: ["ltiScorePolicy"], kind: "string" },
+  { env: "AUTOGRADE_LTI_KEY_ACTIVATION_DELAY_MS", path: ["ltiKeyActivationDelayMs"], kind: "int" },
   { env: "AUTOGRADE_LTI_PUBLISH_MAX_ATTEMPTS", path: ["ltiPublishMaxAttempts"], kind: "int" },
   { env: "AUTOGRADE_LTI_PUBLISH_INITIAL_BACKOFF_MS", path: ["ltiPublishInitialBackoffMs"], kind: "int" },
   { env: "AUTOGRADE_POOL_SIZE", path: ["grader", "poolSize"], kind: "int" },

@@ -109,7 +109,7 @@ async function startEmbedded({ config, log, exercises, fetchImpl }: ServiceDeps,
   const storage = openStorage(config);
   const metrics = createMetrics({ queueDepth: () => storage.queueDepth(), workerRestarts });
   const webhooks = createWebhookSender({ config, storage, log, metrics, ...(fetchImpl ? { fetchImpl } : {}) });
-  const toolKeys = await createToolKeyStore({ storage });
+  const toolKeys = await createToolKeyStore({ storage, activationDelayMs: config.ltiKeyActivationDelayMs });
   const scores = scorePublisher({ storage, toolKeys, exercises, config, log, fetchImpl });
   const loop = createGradingLoop({ storage, grader, webhooks, scores, metrics, log, config });
   let draining = false;
@@ -199,7 +199,7 @@ async function startScaleOut(deps: ServiceDeps, databaseUrl: string): Promise<Se
     });
     cleanup.push(() => listener.close());
     const webhooks = createWebhookSender({ config, storage, log, metrics, ...(fetchImpl ? { fetchImpl } : {}) });
-    const toolKeys = await createToolKeyStore({ storage });
+    const toolKeys = await createToolKeyStore({ storage, activationDelayMs: config.ltiKeyActivationDelayMs });
     const scores = scorePublisher({ storage, toolKeys, exercises, config, log, fetchImpl });
 
     let draining = false;

@@ -1,3 +1,4 @@
+import { decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LTI_CLAIM } from "../server/lti/registration.ts";
 import { parseAutoPostForm } from "./helpers/lti-platform-forms.ts";
@@ -5,6 +6,12 @@ import { startTestPlatform, type TestPlatform } from "./helpers/lti-platform.ts"
 import { client, KEYS, startServerProcess, STORAGES, tempStore, type ServerProcess, type TempStore } from "./helpers/server.ts";
 import { distributeSolution } from "./helpers/server-sources.ts";
 
+/**
+ * The platform caches the tool's keyset and will not refetch it within its cooldown; the tool's
+ * activation delay outlasts that, as the default (120 s) outlasts jose's 30 s and our max-age=60.
+ */
+const PLATFORM_JWKS_COOLDOWN_MS = 1000;
+const KEY_ACTIVATION_DELAY_MS = 3000;
 const INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor";
 const brokenDistribute = "export function distribute_value(dz: number, shape: number[]): never { throw new Error(\"not written yet\"); }";
 
@@ -30,8 +37,8 @@ describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) =>
 
   beforeAll(async () => {
     store = await tempStore(storageKind);
-    server = await startServerProcess(store.dir, { ...store.env, AUTOGRADE_LTI_PUBLISH_INITIAL_BACKOFF_MS: "50" });
-    platform = await startTestPlatform({ toolJwksUrl: `${server.url}/.well-known/jwks.json`, redirectUris: [`${server.url}/lti/launch`] });
+    server = await startServerProcess(store.dir, { ...store.env, AUTOGRADE_LTI_PUBLISH_INITIAL_BACKOFF_MS: "50", AUTOGRADE_LTI_KEY_ACTIVATION_DELAY_MS: String(KEY_ACTIVATION_DELAY_MS) });
+    platform = await startTestPlatform({ toolJwksUrl: `${server.url}/.well-known/jwks.json`, toolJwksCooldownMs: PLATFORM_JWKS_COOLDOWN_MS, redirectUris: [`${server.url}/lti/launch`] });
     staff = client(server.url, KEYS.staff);
     const registered = await staff.post("/v1/lti/registrations", platform.registration);
     expect(registered.status).toBe(201);
@@ -66,6 +73,24 @@ describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) =>
     return { state: redirect.searchParams.get("state")!, nonce: redirect.searchParams.get("nonce")! };
   }
 
+  /** An instructor's deep linking, choosing `exercises`; returns the kid that signed the response the platform accepted. */
+  async function deepLink(teacher: string, exercises: string): Promise<string> {
+    const deepLinking = await launch(teacher, platform.deepLinkingClaims({ data: "opaque-platform-data", overrides: { sub: teacher, [`${LTI_CLAIM}roles`]: [INSTRUCTOR] } }));
+    expect(deepLinking.status).toBe(200);
+    const choice = parseAutoPostForm(await deepLinking.text());
+    expect(choice.action).toBe(`${server.url}/lti/deep-link`);
+    const picked = await postForm(choice.action, { ...choice.fields, exercises });
+    expect(picked.status).toBe(200);
+    const back = parseAutoPostForm(await picked.text());
+    expect(back.action).toBe(platform.deepLinkReturnUrl);
+    const returned = await postForm(back.action, back.fields);
+    expect(returned.status).toBeLessThan(300);
+    expect(platform.deepLinkResponses.at(-1)).toMatchObject({ ok: true });
+    return decodeProtectedHeader(back.fields.JWT!).kid!;
+  }
+
+  const jwksKids = async () => ((await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+
   const tokenFrom = (response: Response): string => {
     expect(response.status).toBe(303);
     const token = /^\/#launch=(lti_[A-Za-z0-9_-]+)$/.exec(response.headers.get("location") ?? "")?.[1];
@@ -83,17 +108,7 @@ describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) =>
   });
 
   it("deep linking -> line item with scoreMaximum -> student launch -> submit -> score received by the platform", async () => {
-    const deepLinking = await launch("teacher-1", platform.deepLinkingClaims({ data: "opaque-platform-data", overrides: { sub: "teacher-1", [`${LTI_CLAIM}roles`]: [INSTRUCTOR] } }));
-    expect(deepLinking.status).toBe(200);
-    const choice = parseAutoPostForm(await deepLinking.text());
-    expect(choice.action).toBe(`${server.url}/lti/deep-link`);
-    const picked = await postForm(choice.action, { ...choice.fields, exercises: "distribute_value" });
-    expect(picked.status).toBe(200);
-    const back = parseAutoPostForm(await picked.text());
-    expect(back.action).toBe(platform.deepLinkReturnUrl);
-    const returned = await postForm(back.action, back.fields);
-    expect(returned.status).toBeLessThan(300);
-    expect(platform.deepLinkResponses.at(-1)).toMatchObject({ ok: true });
+    await deepLink("teacher-1", "distribute_value");
     expect(platform.deepLinkResponses.at(-1)?.payload?.["https://purl.imsglobal.org/spec/lti-dl/claim/data"]).toBe("opaque-platform-data");
     expect(platform.lineItems).toHaveLength(1);
     expect(platform.lineItems[0]).toMatchObject({ scoreMaximum: 5 });
@@ -131,6 +146,31 @@ describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) =>
       return r.json.publications?.[0]?.state === "published" ? r.json.publications[0] : undefined;
     });
     expect(retried.attempts).toBe(2);
+  });
+
+  it("key rotation: the new key is published at once, signs after the activation delay, and the old one can then be retired", async () => {
+    const oldKid = (await staff.get("/v1/lti/tool")).json.currentKid as string;
+    const rotated = await staff.post("/v1/lti/keys/rotate", {});
+    expect(rotated.status).toBe(200);
+    const newKid = rotated.json.newKid as string;
+    expect(await jwksKids()).toEqual([oldKid, newKid]);
+    // Platforms may still hold the old keyset: until the delay passes, the old key signs.
+    expect((await staff.get("/v1/lti/tool")).json).toMatchObject({ currentKid: oldKid, nextKid: newKid });
+    expect(await deepLink("teacher-3", "zero_pad")).toBe(oldKid);
+    expect((await staff.delete(`/v1/lti/keys/${oldKid}`)).status).toBe(409);
+
+    await until("the new key to sign", async () => ((await staff.get("/v1/lti/tool")).json.currentKid === newKid ? true : undefined), KEY_ACTIVATION_DELAY_MS + 10_000);
+    expect(await deepLink("teacher-3", "zero_pad")).toBe(newKid);
+    // A fresh AGS token is asked for with an assertion signed by the new key, and the platform accepts it.
+    platform.revokeTokens();
+    const student = client(server.url, tokenFrom(await launch("student-88", platform.launchClaims({ sub: "student-88" }))));
+    const scoresBefore = platform.scores.length;
+    await student.post("/v1/submissions?wait=true", { source: distributeSolution, exercises: ["distribute_value"] });
+    await until("the score after rotation", () => platform.scores[scoresBefore]);
+    expect(platform.tokenRequests.at(-1)).toMatchObject({ ok: true, kid: newKid });
+
+    expect((await staff.delete(`/v1/lti/keys/${oldKid}`)).status).toBe(200);
+    expect(await jwksKids()).toEqual([newKid]);
   });
 
   it("an instructor's launch opens a staff session; a student's cannot reach staff routes", async () => {

@@ -59,32 +59,64 @@ describe("autograde lti registrations", () => {
 });
 
 describe("autograde lti keys", () => {
-  const dataDir = freshDataDir();
-  const run = (...args: string[]) => runWith({ AUTOGRADE_DATA_DIR: dataDir }, ...args);
-  const listedKids = async () => (await run("keys")).out.trim().split("\n");
-
-  it("rotates and retires keys in the database the service reads, marking the current one", async () => {
+  const listedKids = async (run: (...args: string[]) => ReturnType<typeof runWith>) => (await run("keys")).out.trim().split("\n");
+  const firstKey = async (run: (...args: string[]) => ReturnType<typeof runWith>) => {
     expect((await run("keys")).out).toMatch(/no tool keys yet/);
     expect((await run("rotate-key")).out).toMatch(/created the first tool key/);
-    const [first] = await listedKids();
-    expect(first).toMatch(/  current$/);
-    const oldKid = first!.replace(/  current$/, "");
+    const [first] = await listedKids(run);
+    expect(first).toMatch(/^\S+  signing$/);
+    return first!.replace(/  signing$/, "");
+  };
 
+  it("rotate-key with AUTOGRADE_LTI_KEY_ACTIVATION_DELAY_MS=600000: the new key is pending, the old one signs, neither can be retired", async () => {
+    const delayMs = 600_000;
+    const dataDir = freshDataDir();
+    const run = (...args: string[]) => runWith({ AUTOGRADE_DATA_DIR: dataDir, AUTOGRADE_LTI_KEY_ACTIVATION_DELAY_MS: String(delayMs) }, ...args);
+    const oldKid = await firstKey(run);
+
+    const before = Date.now();
     const rotated = await run("rotate-key");
+    const after = Date.now();
     expect(rotated.code).toBe(0);
-    const newKid = /signing with (\S+);/.exec(rotated.out)?.[1];
-    expect(newKid).toBeDefined();
-    expect(await listedKids()).toEqual([oldKid, `${newKid}  current`]);
+    const [, newKid, signsFrom] = /^published (\S+); it signs from (\S+); (\S+) signs until then;/.exec(rotated.out) ?? [];
+    expect(rotated.out).toContain(`; ${oldKid} signs until then; published: ${oldKid}, ${newKid}`);
+    expect(Date.parse(signsFrom!)).toBeGreaterThanOrEqual(before + delayMs);
+    expect(Date.parse(signsFrom!)).toBeLessThanOrEqual(after + delayMs);
+    expect(await listedKids(run)).toEqual([`${oldKid}  signing`, `${newKid}  pending until ${signsFrom}`]);
 
-    const current = await run("retire-key", newKid!);
-    expect(current.code).toBe(1);
-    expect(current.err).toMatch(/cannot retire the current tool key/);
+    const pending = await run("retire-key", newKid!);
+    expect(pending.code).toBe(1);
+    expect(pending.err).toContain(`cannot retire tool key ${newKid}: it is pending and starts signing at ${signsFrom}`);
+    const signing = await run("retire-key", oldKid);
+    expect(signing.code).toBe(1);
+    expect(signing.err).toContain(`cannot retire tool key ${oldKid}: it signs now, until ${newKid} takes over at ${signsFrom}`);
     const unknown = await run("retire-key", "no-such-kid");
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/unknown tool key no-such-kid/);
+    expect(await listedKids(run)).toHaveLength(2);
+  });
+
+  it("rotate-key with AUTOGRADE_LTI_KEY_ACTIVATION_DELAY_MS=0 signs at once, and the old key can be retired", async () => {
+    const dataDir = freshDataDir();
+    const run = (...args: string[]) => runWith({ AUTOGRADE_DATA_DIR: dataDir, AUTOGRADE_LTI_KEY_ACTIVATION_DELAY_MS: "0" }, ...args);
+    const oldKid = await firstKey(run);
+
+    const rotated = await run("rotate-key");
+    const newKid = /^published (\S+); it signs now;/.exec(rotated.out)?.[1];
+    expect(newKid).toBeDefined();
+    expect(await listedKids(run)).toEqual([oldKid, `${newKid}  signing`]);
+    const current = await run("retire-key", newKid!);
+    expect(current.code).toBe(1);
+    expect(current.err).toMatch(/it is the key that signs now; rotate first/);
 
     expect((await run("retire-key", oldKid)).code).toBe(0);
-    expect(await listedKids()).toEqual([`${newKid}  current`]);
+    expect(await listedKids(run)).toEqual([`${newKid}  signing`]);
+  });
+
+  it("a bad AUTOGRADE_LTI_KEY_ACTIVATION_DELAY_MS is a usage error naming it", async () => {
+    const result = runWith({ AUTOGRADE_DATA_DIR: freshDataDir(), AUTOGRADE_LTI_KEY_ACTIVATION_DELAY_MS: "-5" }, "rotate-key");
+    await expect(result).rejects.toThrow(UsageError);
+    await expect(result).rejects.toThrow(/lti rotate-key: .*AUTOGRADE_LTI_KEY_ACTIVATION_DELAY_MS/);
   });
 });
 

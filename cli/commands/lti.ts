@@ -1,6 +1,6 @@
 import { principalName, serverConfigSchema } from "../../server/config.ts";
 import { LTI_PUBLICATION_STATES } from "../../server/lti/admin-schemas.ts";
-import { createToolKeyStore, KeyStoreError } from "../../server/lti/key-store.ts";
+import { createToolKeyStore, keySchedule, KeyStoreError, type KeyState } from "../../server/lti/key-store.ts";
 import { platformRegistrationSchema, type PlatformRegistration } from "../../server/lti/registration.ts";
 import { toolUrls } from "../../server/lti/urls.ts";
 import type { LtiPublicationState } from "../../server/storage/lti-types.ts";
@@ -22,8 +22,10 @@ Every command but tool also takes [--data-dir DIR].
 LTI 1.3 administration in the service's database (PostgreSQL when DATABASE_URL is set, else SQLite
 under AUTOGRADE_DATA_DIR, default ./data; --data-dir overrides it). register adds an LMS platform with
 the values its admin got when adding the tool; tool prints the URLs to enter in the LMS (default
-origin: AUTOGRADE_PUBLIC_URL). rotate-key signs with a fresh key from now on; the previous one stays
-published until retire-key, so tokens in flight still verify.`;
+origin: AUTOGRADE_PUBLIC_URL). rotate-key publishes a fresh key at once and prints when it starts
+signing: after AUTOGRADE_LTI_KEY_ACTIVATION_DELAY_MS (default 120000), so platforms that cached the
+JWKS fetch it first; the previous key signs until then. keys marks the key that signs and any pending
+one. retire-key stops publishing a previous key once the new one signs.`;
 
 const dataDir = { "data-dir": { type: "string" } } as const;
 const format = { format: { type: "string", default: "text" } } as const;
@@ -142,8 +144,13 @@ const keys: Subcommand = async (name, args, io) => {
       write(io.stdout, "no tool keys yet: the service creates the first when it starts (or run lti rotate-key)");
       return 0;
     }
-    const { currentKid, keys: published } = stored.keys;
-    write(io.stdout, published.map((k) => `${k.kid}${k.kid === currentKid ? "  current" : ""}`).join("\n"));
+    const marks: Record<KeyState, (signsFrom: number | null) => string> = {
+      signing: () => "  signing",
+      pending: (signsFrom) => `  pending until ${new Date(signsFrom!).toISOString()}`,
+      published: () => "",
+    };
+    const schedule = keySchedule(stored.keys, Date.now());
+    write(io.stdout, schedule.keys.map((k) => `${k.kid}${marks[k.state](k.signsFrom)}`).join("\n"));
     return 0;
   });
 };
@@ -152,13 +159,15 @@ const rotateKey: Subcommand = async (name, args, io) => {
   const { values } = parseFlags(name, args, dataDir, none);
   return withAdminStorage(name, io.env, values["data-dir"], async (storage) => {
     const hadKeys = (await storage.loadToolKeys()) !== null;
-    const store = await createToolKeyStore({ storage });
+    const store = await createToolKeyStore({ storage, activationDelayMs: configFrom(name, io.env).ltiKeyActivationDelayMs });
     if (!hadKeys) {
       write(io.stdout, `created the first tool key ${(await store.current()).currentKid()}`);
       return 0;
     }
     const rotation = await store.rotate();
-    write(io.stdout, `signing with ${rotation.currentKid}; published: ${rotation.publishedKids.join(", ")}`);
+    const { signingKid } = await store.schedule();
+    const until = signingKid === rotation.newKid ? "it signs now" : `it signs from ${rotation.signsFrom}; ${signingKid} signs until then`;
+    write(io.stdout, `published ${rotation.newKid}; ${until}; published: ${rotation.publishedKids.join(", ")}`);
     return 0;
   });
 };

@@ -10,8 +10,10 @@ export const toolConfiguration = z.object({
   launchUrl: z.string().describe("Redirect URI and target link URI: the platform posts the id_token here"),
   deepLinkUrl: z.string().describe("Where the instructor's deep-linking choice is posted"),
   jwksUrl: z.string().describe("Public keyset URL: the platform verifies the tool's signed messages with it"),
-  currentKid: z.string().describe("The key id new messages are signed with"),
-  publishedKids: z.array(z.string()).describe("Every key id in the JWKS, the current one included"),
+  currentKid: z.string().describe("The key id messages are signed with now"),
+  nextKid: z.string().nullable().describe("A rotated key already published that signs from nextSignsFrom; null when none is pending"),
+  nextSignsFrom: z.iso.datetime().nullable().describe("When nextKid starts signing; null when no key is pending"),
+  publishedKids: z.array(z.string()).describe("Every key id in the JWKS, the current and pending ones included"),
 });
 export type ToolConfiguration = z.infer<typeof toolConfiguration>;
 
@@ -33,7 +35,11 @@ export const deploymentsRequest = z.strictObject({
 
 export const keyParams = z.object({ kid: z.string().min(1, "kid must name a key").max(200) });
 
-export const keyRotation = z.object({ currentKid: z.string(), publishedKids: z.array(z.string()) });
+export const keyRotation = z.object({
+  newKid: z.string().describe("Published at once; the previous key keeps signing until signsFrom"),
+  signsFrom: z.iso.datetime().describe("When the new key starts signing: platforms that cached the JWKS have refetched it by then"),
+  publishedKids: z.array(z.string()),
+});
 export const keyRetirement = z.object({ publishedKids: z.array(z.string()) });
 
 export const LTI_PUBLICATION_STATES = ["pending", "published", "failed"] as const satisfies readonly LtiPublicationState[];

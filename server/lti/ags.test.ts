@@ -42,7 +42,7 @@ describe("createAgsClient.publishScore against a platform", () => {
     const ags = client();
     expect(await ags.publishScore(score())).toEqual({ ok: true, attempts: 1 });
     expect(await ags.publishScore(score({ userId: "student-43", scoreGiven: 2 }))).toEqual({ ok: true, attempts: 1 });
-    expect(platform.tokenRequests).toEqual([{ ok: true }]);
+    expect(platform.tokenRequests).toEqual([{ ok: true, kid: toolKeys.currentKid() }]);
     expect(platform.scores).toEqual([
       {
         path: "/lineitems/9/scores",
@@ -67,7 +67,7 @@ describe("createAgsClient.publishScore against a platform", () => {
     await ags.publishScore(score());
     clock += 3600_000 - 30_000;
     await ags.publishScore(score());
-    expect(platform.tokenRequests).toEqual([{ ok: true }, { ok: true }]);
+    expect(platform.tokenRequests).toEqual([{ ok: true, kid: toolKeys.currentKid() }, { ok: true, kid: toolKeys.currentKid() }]);
     expect(platform.scores).toHaveLength(2);
   });
 
@@ -76,7 +76,7 @@ describe("createAgsClient.publishScore against a platform", () => {
     await ags.publishScore(score());
     platform.revokeTokens();
     expect(await ags.publishScore(score())).toEqual({ ok: true, attempts: 2 });
-    expect(platform.tokenRequests).toEqual([{ ok: true }, { ok: true }]);
+    expect(platform.tokenRequests).toEqual([{ ok: true, kid: toolKeys.currentKid() }, { ok: true, kid: toolKeys.currentKid() }]);
     expect(sleeps).toEqual([]);
   });
 

@@ -1,46 +1,30 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exercises } from "../../exercises/index.ts";
-import { buildApp } from "../app.ts";
-import { loadServerConfig } from "../config.ts";
 import { createToolKeyStore, type ToolKeyStore } from "../lti/key-store.ts";
-import { createMetrics } from "../metrics.ts";
 import { openSqliteStorage } from "../storage/sqlite.ts";
 import type { LeasedQueueStorage } from "../storage/types.ts";
+import { buildLtiAdminApp, caller, STUDENT, type App } from "./lti-admin.harness.ts";
 
-const STAFF = "staff-secret-lti-admin";
-const STUDENT = "alice-secret-lti-admin";
 
 let dir: string;
 let storage: LeasedQueueStorage;
 let toolKeys: ToolKeyStore;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let clock: number;
+const KEY_ACTIVATION_DELAY_MS = 120_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+let app: App;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "autograde-lti-admin-"));
   storage = openSqliteStorage({ file: join(dir, "autograde.sqlite") });
-  toolKeys = await createToolKeyStore({ storage });
+  clock = Date.now();
+  toolKeys = await createToolKeyStore({ storage, now: () => clock, activationDelayMs: KEY_ACTIVATION_DELAY_MS });
   app = await makeApp({});
 });
 
-async function makeApp(env: NodeJS.ProcessEnv, keys: ToolKeyStore = toolKeys) {
-  const config = loadServerConfig({ AUTOGRADE_DATA_DIR: dir, AUTOGRADE_API_KEYS: `staff:prof:${STAFF},student:alice:${STUDENT}`, ...env });
-  const built = await buildApp({
-    config,
-    storage,
-    toolKeys: keys,
-    exercises,
-    queue: { notify: () => {}, waitFor: async () => null as never },
-    metrics: createMetrics({ queueDepth: async () => ({ queued: 0, running: 0 }), workerRestarts: () => 0 }),
-    log: pino({ level: "silent" }),
-    draining: () => false,
-  });
-  await built.ready();
-  return built;
-}
+const makeApp = (env: NodeJS.ProcessEnv, keys: ToolKeyStore = toolKeys) => buildLtiAdminApp({ dir, storage, toolKeys: keys, env });
 
 afterAll(async () => {
   await app?.close();
@@ -48,17 +32,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-type Method = "GET" | "POST" | "PUT" | "DELETE";
-async function call(method: Method, url: string, options: { body?: unknown; key?: string | null; host?: string; on?: typeof app } = {}) {
-  const key = options.key === undefined ? STAFF : options.key;
-  const response = await (options.on ?? app).inject({
-    method,
-    url: `/v1${url}`,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(options.host ? { host: options.host } : {}) },
-    ...(options.body !== undefined ? { payload: options.body as object } : {}),
-  });
-  return { status: response.statusCode, headers: response.headers, json: response.body === "" ? null : response.json(), body: response.body };
-}
+const call = caller(() => app);
 
 let issuerCount = 0;
 function platform(overrides: Record<string, unknown> = {}) {
@@ -106,6 +80,8 @@ describe("GET /lti/tool", () => {
       deepLinkUrl: "http://grader.example.edu:8443/lti/deep-link",
       jwksUrl: "http://grader.example.edu:8443/.well-known/jwks.json",
       currentKid: keys.currentKid(),
+      nextKid: null,
+      nextSignsFrom: null,
       publishedKids: keys.jwks().keys.map((k) => k.kid),
     });
   });
@@ -186,27 +162,36 @@ describe("registrations", () => {
 });
 
 describe("tool keys", () => {
-  it("rotate publishes a second key; retiring the current one is 409, an unknown one 404, the old one 200", async () => {
+  it("rotate publishes a key that signs after the delay; the signing and pending keys cannot be retired until the switch", async () => {
     const oldKid = (await toolKeys.current()).currentKid();
     const rotated = await call("POST", "/lti/keys/rotate");
     expect(rotated.status).toBe(200);
-    const { currentKid, publishedKids } = rotated.json;
-    expect(currentKid).not.toBe(oldKid);
-    expect(publishedKids).toEqual(expect.arrayContaining([oldKid, currentKid]));
+    const { newKid, publishedKids } = rotated.json;
+    const signsFrom = iso(clock + KEY_ACTIVATION_DELAY_MS);
+    expect(rotated.json).toEqual({ newKid: expect.any(String), signsFrom, publishedKids: [oldKid, newKid] });
+    expect(newKid).not.toBe(oldKid);
     expect((await toolKeys.jwks()).keys.map((k) => k.kid)).toEqual(publishedKids);
+    expect((await call("GET", "/lti/tool")).json).toMatchObject({ currentKid: oldKid, nextKid: newKid, nextSignsFrom: signsFrom, publishedKids });
 
-    const current = await call("DELETE", `/lti/keys/${currentKid}`);
-    expect(current.status).toBe(409);
-    expect(current.json).toMatchObject({ error: "conflict", message: expect.stringMatching(/rotate first/) });
+    const pending = await call("DELETE", `/lti/keys/${newKid}`);
+    expect(pending.status).toBe(409);
+    expect(pending.json).toMatchObject({ error: "conflict", message: expect.stringContaining(`pending and starts signing at ${signsFrom}`) });
+    const signing = await call("DELETE", `/lti/keys/${oldKid}`);
+    expect(signing.status).toBe(409);
+    expect(signing.json).toMatchObject({ error: "conflict", message: expect.stringContaining(`signs now, until ${newKid} takes over at ${signsFrom}`) });
     const unknown = await call("DELETE", "/lti/keys/no-such-kid");
     expect(unknown.status).toBe(404);
     expect(unknown.json).toMatchObject({ error: "not_found" });
 
+    clock += KEY_ACTIVATION_DELAY_MS;
+    expect((await call("GET", "/lti/tool")).json).toMatchObject({ currentKid: newKid, nextKid: null, nextSignsFrom: null });
+    const current = await call("DELETE", `/lti/keys/${newKid}`);
+    expect(current.status).toBe(409);
+    expect(current.json).toMatchObject({ error: "conflict", message: expect.stringMatching(/signs now; rotate first/) });
     const retired = await call("DELETE", `/lti/keys/${oldKid}`);
     expect(retired.status).toBe(200);
-    expect(retired.json.publishedKids).not.toContain(oldKid);
-    expect(retired.json.publishedKids).toContain(currentKid);
-    expect((await call("GET", "/lti/tool")).json).toMatchObject({ currentKid, publishedKids: retired.json.publishedKids });
+    expect(retired.json).toEqual({ publishedKids: [newKid] });
+    expect((await call("GET", "/lti/tool")).json).toMatchObject({ currentKid: newKid, publishedKids: [newKid] });
   });
 
   it("a rotation that keeps losing the race to other writers is a 503 to retry, not a 500", async () => {
@@ -223,66 +208,5 @@ describe("tool keys", () => {
     } finally {
       await contended.close();
     }
-  });
-});
-
-describe("GET /lti/publications and /lti/users", () => {
-  const submissionA = "00000000-0000-4000-8000-00000000000a";
-  const submissionB = "00000000-0000-4000-8000-00000000000b";
-  let ids: Record<string, string>;
-
-  beforeAll(async () => {
-    const base = { registrationId: "reg", lineItemUrl: "https://lms.example.edu/lineitems/1", gradingAttempt: 1, scoreMaximum: 10 };
-    const made = async (student: string, submissionId: string, scoreGiven: number, createdAt: number) =>
-      (await storage.createLtiPublication({ ...base, student, submissionId, scoreGiven, createdAt })).id;
-    ids = {
-      carolOld: await made("carol", submissionA, 4, Date.parse("2026-01-01T00:00:00Z")),
-      carolNew: await made("carol", submissionA, 7, Date.parse("2026-01-02T00:00:00Z")),
-      dave: await made("dave", submissionB, 9, Date.parse("2026-01-03T00:00:00Z")),
-    };
-    await storage.updateLtiPublication(ids.dave!, { state: "failed", attempts: 5, statusCode: 500, error: "platform said 500", now: Date.parse("2026-01-03T00:05:00Z") });
-  });
-
-  const listed = async (query: string) => {
-    const r = await call("GET", `/lti/publications${query}`);
-    expect(r.status).toBe(200);
-    return (r.json.publications as { id: string }[]).map((p) => p.id);
-  };
-
-  it.each([
-    ["student=carol", () => [ids.carolNew, ids.carolOld]],
-    [`submission=${submissionB}`, () => [ids.dave]],
-    ["state=failed", () => [ids.dave]],
-    ["state=pending&student=carol&limit=1", () => [ids.carolNew]],
-  ])("?%s filters, newest first", async (query, expected) => {
-    expect(await listed(`?${query}`)).toEqual(expected());
-  });
-
-  it("gives times as ISO strings and the failure's details", async () => {
-    const r = await call("GET", "/lti/publications?state=failed");
-    expect(r.json.publications[0]).toMatchObject({
-      student: "dave", state: "failed", attempts: 5, statusCode: 500, error: "platform said 500",
-      createdAt: "2026-01-03T00:00:00.000Z", updatedAt: "2026-01-03T00:05:00.000Z",
-    });
-  });
-
-  it.each([
-    ["limit=0", /limit/],
-    ["limit=1001", /limit/],
-    ["state=sent", /state must be one of pending, published, failed/],
-    ["submission=nope", /submission must be a submission id/],
-    ["student=has%20space", /student/],
-  ])("?%s is a 400", async (query, message) => {
-    const r = await call("GET", `/lti/publications?${query}`);
-    expect(r.status).toBe(400);
-    expect(r.json).toMatchObject({ error: "validation_error", message: expect.stringMatching(message) });
-  });
-
-  it("lists LTI users with the student name their work is filed under", async () => {
-    const erin = { userKey: "https://lms.example.edu#u-1", student: "lti-erin", issuer: "https://lms.example.edu", subject: "u-1", name: "Erin", email: null };
-    await storage.upsertLtiUser({ ...erin, now: Date.parse("2026-02-01T00:00:00Z") });
-    const r = await call("GET", "/lti/users");
-    expect(r.status).toBe(200);
-    expect(r.json.users).toContainEqual({ ...erin, createdAt: "2026-02-01T00:00:00.000Z", lastLaunchAt: "2026-02-01T00:00:00.000Z" });
   });
 });

@@ -37,14 +37,16 @@ export const ltiAdminRoutes: FastifyPluginAsyncZod<AppDeps & { toolKeys: ToolKey
     { schema: { tags, description: "The URLs and key ids to enter in the LMS (Canvas developer key, Moodle external tool).", response: { 200: toolConfiguration, ...errors } } },
     async (request) => {
       const urls = toolUrls(publicOrigin(config.publicUrl, request));
-      const keys = await toolKeys.current();
+      const schedule = await toolKeys.schedule();
       return {
         loginUrl: urls.loginUrl,
         launchUrl: urls.launchUrl,
         deepLinkUrl: urls.deepLinkUrl,
         jwksUrl: urls.jwksUrl,
-        currentKid: keys.currentKid(),
-        publishedKids: keys.jwks().keys.map((k) => k.kid ?? ""),
+        currentKid: schedule.signingKid,
+        nextKid: schedule.next?.kid ?? null,
+        nextSignsFrom: schedule.next ? iso(schedule.next.signsFrom) : null,
+        publishedKids: schedule.keys.map((k) => k.kid),
       };
     },
   );
@@ -116,7 +118,8 @@ export const ltiAdminRoutes: FastifyPluginAsyncZod<AppDeps & { toolKeys: ToolKey
     {
       schema: {
         tags,
-        description: "Signs with a fresh key from now on; the previous key stays published until retired, so tokens in flight still verify.",
+        description:
+          "Publishes a fresh key at once; it starts signing at signsFrom (after the configured activation delay, so platforms that cached the JWKS have refetched it). The previous key signs until then and stays published until retired.",
         response: { 200: keyRotation, 503: errorBody, ...errors },
       },
     },
@@ -132,7 +135,7 @@ export const ltiAdminRoutes: FastifyPluginAsyncZod<AppDeps & { toolKeys: ToolKey
     {
       schema: {
         tags,
-        description: "Stops publishing a previous key; 409 for the current key (rotate first), 404 for an unknown one.",
+        description: "Stops publishing a previous key; 409 for the key that signs now or a pending one that has not started signing, 404 for an unknown one.",
         params: keyParams,
         response: { 200: keyRetirement, 404: errorBody, 409: errorBody, 503: errorBody, ...errors },
       },

@@ -42,7 +42,8 @@ export interface TestPlatform {
   readonly url: string;
   readonly registration: PlatformRegistration;
   readonly deepLinkReturnUrl: string;
-  readonly tokenRequests: { readonly ok: boolean; readonly error?: string }[];
+  /** kid: the tool key that signed an accepted client assertion. */
+  readonly tokenRequests: { readonly ok: boolean; readonly error?: string; readonly kid?: string }[];
   readonly scores: ReceivedScore[];
   readonly authRequests: AuthRequestRecord[];
   readonly deepLinkResponses: DeepLinkResponseRecord[];
@@ -73,6 +74,11 @@ export interface TestPlatformOptions {
   readonly toolJwks?: () => JSONWebKeySet;
   /** ...or the tool's live JWKS URL (a function when the tool starts after the platform). */
   readonly toolJwksUrl?: string | (() => string);
+  /**
+   * How long the platform refuses to refetch that keyset after a fetch, even for an unknown kid
+   * (jose's default is 30 s): a caching LMS, which a key rotation must outwait.
+   */
+  readonly toolJwksCooldownMs?: number;
   readonly clientId?: string;
   /** redirect_uri values /auth accepts; omitted: any http(s) URL. */
   readonly redirectUris?: readonly string[];
@@ -94,7 +100,7 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
   const seenJtis = new Set<string>();
   const preparedLaunches = new Map<string, { messageHint?: string; claims: JWTPayload }>();
   const remoteToolKeySets = new Map<string, JWTVerifyGetKey>();
-  const tokenRequests: { ok: boolean; error?: string }[] = [];
+  const tokenRequests: { ok: boolean; error?: string; kid?: string }[] = [];
   const scores: ReceivedScore[] = [];
   const authRequests: AuthRequestRecord[] = [];
   let scripted: number[] = [];
@@ -107,7 +113,7 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     const url = typeof options.toolJwksUrl === "function" ? options.toolJwksUrl() : options.toolJwksUrl!;
     let set = remoteToolKeySets.get(url);
     if (!set) {
-      set = createRemoteJWKSet(new URL(url));
+      set = createRemoteJWKSet(new URL(url), options.toolJwksCooldownMs === undefined ? {} : { cooldownDuration: options.toolJwksCooldownMs });
       remoteToolKeySets.set(url, set);
     }
     return set;
@@ -132,8 +138,9 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     if (form.get("grant_type") !== "client_credentials") return fail("grant_type");
     if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") return fail("assertion type");
     if (!(form.get("scope") ?? "").split(" ").includes(AGS_SCORE_SCOPE)) return fail("scope");
+    let kid: string | undefined;
     try {
-      const { payload } = await jwtVerify(form.get("client_assertion") ?? "", toolKeySet(), {
+      const { payload, protectedHeader } = await jwtVerify(form.get("client_assertion") ?? "", toolKeySet(), {
         algorithms: ["RS256"],
         issuer: clientId,
         subject: clientId,
@@ -142,12 +149,13 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
       });
       if (seenJtis.has(payload.jti!)) return fail("jti replayed");
       seenJtis.add(payload.jti!);
+      kid = protectedHeader.kid;
     } catch (error) {
       return fail(`assertion: ${(error as Error).message}`);
     }
     const accessToken = randomUUID();
     issuedTokens.add(accessToken);
-    tokenRequests.push({ ok: true });
+    tokenRequests.push(kid === undefined ? { ok: true } : { ok: true, kid });
     reply(res, 200, { access_token: accessToken, token_type: "Bearer", expires_in: 3600, scope: AGS_SCORE_SCOPE });
   }
 

@@ -173,6 +173,7 @@ export function client(baseUrl: string, secret: string | null) {
   return {
     get: (path: string, extra?: Record<string, string>) => request("GET", path, undefined, extra),
     post: (path: string, body?: unknown, extra?: Record<string, string>) => request("POST", path, body, extra),
+    delete: (path: string, extra?: Record<string, string>) => request("DELETE", path, undefined, extra),
     raw: (path: string, init: RequestInit) => fetch(`${baseUrl}${path}`, { ...init, headers: { ...headers(), ...(init.headers as Record<string, string>) } }),
     /** Polls until the submission reaches graded or error. */
     async waitGraded(id: string, timeoutMs = 60_000) {
