@@ -28,13 +28,15 @@ describe("loadServerConfig", () => {
       AUTOGRADE_LTI_FRAME_ANCESTORS: "https://canvas.example.edu,  https://moodle.example.edu:8443",
       AUTOGRADE_PUBLIC_URL: "https://autograde.example.edu",
       AUTOGRADE_LTI_SCORE_POLICY: "latest",
+      AUTOGRADE_LTI_KEY_ACTIVATION_DELAY_MS: "0",
     });
+    expect(config.ltiKeyActivationDelayMs).toBe(0);
     expect(config.ltiFrameAncestors).toEqual(["https://canvas.example.edu", "https://moodle.example.edu:8443"]);
     expect(config).toMatchObject({ publicUrl: "https://autograde.example.edu", ltiScorePolicy: "latest" });
     expect(loadServerConfig({ AUTOGRADE_LTI_FRAME_ANCESTORS: "" }).ltiFrameAncestors).toEqual([]);
     // A Moodle run locally while setting up may be plain http, on this machine only.
     expect(loadServerConfig({ AUTOGRADE_LTI_FRAME_ANCESTORS: "http://localhost:8080" }).ltiFrameAncestors).toEqual(["http://localhost:8080"]);
-    expect(loadServerConfig({}).ltiScorePolicy).toBe("best");
+    expect(loadServerConfig({})).toMatchObject({ ltiScorePolicy: "best", ltiKeyActivationDelayMs: 120_000 });
   });
 
   it.each([
