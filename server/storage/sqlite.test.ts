@@ -2,11 +2,21 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
+import { MIGRATIONS } from "./migrations.ts";
 import { openSqliteStorage } from "./sqlite.ts";
 import { fakeReport, storageContract, submission } from "./storage-contract.ts";
 import type { LeasedQueueStorage } from "./types.ts";
 
 const limits = { maxQueueDepth: 100 };
+const registration = {
+  issuer: "https://lms.example.edu",
+  clientId: "client-1",
+  deploymentIds: ["dep-1"],
+  authLoginUrl: "https://lms.example.edu/auth",
+  authTokenUrl: "https://lms.example.edu/token",
+  jwksUrl: "https://lms.example.edu/jwks",
+};
 
 storageContract("sqlite", {
   async open() {
@@ -64,4 +74,23 @@ describe("sqlite storage leases", () => {
     expect(await storage.queueDepth()).toEqual({ queued: 0, running: 0 });
   });
 
+  it("a database from before LTI (schema version 1) upgrades in place and keeps its submissions", async () => {
+    const file = join(dir, "v1.sqlite");
+    const old = new Database(file);
+    old.exec(MIGRATIONS[0]!);
+    old.pragma("user_version = 1");
+    old.prepare(`INSERT INTO submissions (id, student, submitted_by, source, request_hash, created_at)
+      VALUES ('kept', 'alice', 'alice', 'export const x = 1;', 'h', 1)`).run();
+    old.close();
+    const upgraded = openSqliteStorage({ file });
+    try {
+      expect((await upgraded.getSubmission("kept"))?.student).toBe("alice");
+      expect(await upgraded.createLtiRegistration({ ...registration, now: 1 })).toMatchObject({ issuer: registration.issuer });
+    } finally {
+      await upgraded.close();
+    }
+    const reopened = new Database(file);
+    expect(reopened.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+    reopened.close();
+  });
 });
