@@ -121,7 +121,8 @@ export async function startServerProcess(
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening; stderr:\n${stderr}`));
+      // A failed start-up is logged by pino on stdout; stderr alone is often empty.
+      reject(new Error(`server exited with ${code} before listening; stderr:\n${stderr}\nlast log lines:\n${logs.slice(-10).join("\n")}`));
     });
   });
 
