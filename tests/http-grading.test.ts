@@ -1,30 +1,15 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHmac } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, KEYS, startServerProcess, STORAGES, tempStore, WEBHOOK_SECRET, type ServerProcess, type TempStore } from "./helpers/server.ts";
+import { describe, expect, it } from "vitest";
+import { client, KEYS, STORAGES, useServer, WEBHOOK_SECRET } from "./helpers/server.ts";
 import { distributeSolution, LEAK_MARKER, leakySource } from "./helpers/server-sources.ts";
 
 describe.each(STORAGES)("%s storage", (storageKind) => {
-  let server: ServerProcess;
-  let store: TempStore | undefined;
-  let staff: ReturnType<typeof client>;
-  let alice: ReturnType<typeof client>;
-  let bob: ReturnType<typeof client>;
-
-  beforeAll(async () => {
-    store = await tempStore(storageKind);
-    server = await startServerProcess(store.dir, store.env);
-    staff = client(server.url, KEYS.staff);
-    alice = client(server.url, KEYS.alice);
-    bob = client(server.url, KEYS.bob);
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-    server?.cleanup();
-    await store?.remove();
-  });
+  const served = useServer(storageKind);
+  const staff = served.client(KEYS.staff);
+  const alice = served.client(KEYS.alice);
+  const bob = served.client(KEYS.bob);
 
   const gradeDistribute = { source: distributeSolution, exercises: ["distribute_value"] };
 
@@ -187,15 +172,15 @@ describe.each(STORAGES)("%s storage", (storageKind) => {
       const marker = "UNIQUE_SOURCE_MARKER_5150";
       const r = await alice.post("/v1/submissions?wait=true", { source: `${distributeSolution}\n// ${marker}`, exercises: ["distribute_value"] });
       expect(r.status).toBe(200);
-      const about = () => server.logs.filter((line) => line.includes(r.json.id)).map((line) => JSON.parse(line) as { msg: string; requestId?: string });
+      const about = () => served.server.logs.filter((line) => line.includes(r.json.id)).map((line) => JSON.parse(line) as { msg: string; requestId?: string });
       // The reply can overtake the server's stdout through the pipe.
       await expect.poll(() => about().map((l) => l.msg), { timeout: 5000 }).toEqual(
         expect.arrayContaining(["submission stored", "grading started", "grading stored"]),
       );
       expect(about().find((l) => l.msg === "submission stored")?.requestId).toEqual(expect.any(String));
-      expect(server.logs.join("\n")).not.toContain(marker);
+      expect(served.server.logs.join("\n")).not.toContain(marker);
 
-      const metrics = (await client(server.url, null).get("/metrics")).text;
+      const metrics = (await client(served.url, null).get("/metrics")).text;
       expect(metrics).toMatch(/^autograde_submissions_total\{outcome="passed"\} [1-9]/m);
       expect(metrics).toMatch(/^autograde_grading_duration_seconds_count [1-9]/m);
       expect(metrics).toMatch(/^autograde_queue_depth\{state="queued"\} \d+/m);

@@ -1,32 +1,16 @@
 import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { EXERCISE_IDS, exercises, getExercise, starterModule } from "../exercises/index.ts";
-import { client, KEYS, startServerProcess, tempDataDir, WEBHOOK_SECRET, type ServerProcess } from "./helpers/server.ts";
+import { client, KEYS, useServer, WEBHOOK_SECRET } from "./helpers/server.ts";
 import { distributeSolution } from "./helpers/server-sources.ts";
 
-let server: ServerProcess;
-let data: ReturnType<typeof tempDataDir>;
-let anon: ReturnType<typeof client>;
-let staff: ReturnType<typeof client>;
-let alice: ReturnType<typeof client>;
-let bob: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  data = tempDataDir();
-  server = await startServerProcess(data.dir);
-  anon = client(server.url, null);
-  staff = client(server.url, KEYS.staff);
-  alice = client(server.url, KEYS.alice);
-  bob = client(server.url, KEYS.bob);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  server?.cleanup();
-  data?.remove();
-});
+const served = useServer("sqlite");
+const anon = served.client(null);
+const staff = served.client(KEYS.staff);
+const alice = served.client(KEYS.alice);
+const bob = served.client(KEYS.bob);
 
 const gradeDistribute = { source: distributeSolution, exercises: ["distribute_value"] };
 
@@ -36,7 +20,7 @@ describe("GET /v1/me", () => {
     ["alice's student key", KEYS.alice, { role: "student", name: "alice" }],
     ["bob's student key", KEYS.bob, { role: "student", name: "bob" }],
   ])("%s -> its role and name", async (_label, key, expected) => {
-    const r = await client(server.url, key).get("/v1/me");
+    const r = await client(served.url, key).get("/v1/me");
     expect(r.status).toBe(200);
     expect(r.json).toEqual(expected);
   });
@@ -45,7 +29,7 @@ describe("GET /v1/me", () => {
     ["no key", null],
     ["an unknown key", "not-a-real-key-at-all"],
   ])("401 with %s", async (_label, key) => {
-    const r = await client(server.url, key).get("/v1/me");
+    const r = await client(served.url, key).get("/v1/me");
     expect(r.status).toBe(401);
     expect(r.json.error).toBe("unauthorized");
   });

@@ -1,34 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, KEYS, startServerProcess, STORAGES, tempStore, type ServerProcess, type TempStore } from "./helpers/server.ts";
+import { describe, expect, it } from "vitest";
+import { client, KEYS, STORAGES, useServer } from "./helpers/server.ts";
 import { distributeSolution } from "./helpers/server-sources.ts";
 
 const MAX_SOURCE_BYTES = 65_536;
 describe.each(STORAGES)("%s storage", (storageKind) => {
-  let server: ServerProcess;
-  let store: TempStore | undefined;
-  let staff: ReturnType<typeof client>;
-  let alice: ReturnType<typeof client>;
-  let bob: ReturnType<typeof client>;
-
-  beforeAll(async () => {
-    store = await tempStore(storageKind);
-    server = await startServerProcess(store.dir, { ...store.env, AUTOGRADE_MAX_SOURCE_BYTES: String(MAX_SOURCE_BYTES) });
-    staff = client(server.url, KEYS.staff);
-    alice = client(server.url, KEYS.alice);
-    bob = client(server.url, KEYS.bob);
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-    server?.cleanup();
-    await store?.remove();
-  });
+  const served = useServer(storageKind, { AUTOGRADE_MAX_SOURCE_BYTES: String(MAX_SOURCE_BYTES) });
+  const staff = served.client(KEYS.staff);
+  const alice = served.client(KEYS.alice);
+  const bob = served.client(KEYS.bob);
 
   const gradeDistribute = { source: distributeSolution, exercises: ["distribute_value"] };
 
   describe("service over HTTP: public endpoints", () => {
     it("answers health, readiness, metrics, the OpenAPI document and Swagger UI without a key", async () => {
-      const anon = client(server.url, null);
+      const anon = client(served.url, null);
       expect((await anon.get("/healthz")).json).toEqual({ status: "ok" });
       expect((await anon.get("/readyz")).json).toEqual({ status: "ok" });
       const docs = await anon.get("/docs");
@@ -52,7 +37,7 @@ describe.each(STORAGES)("%s storage", (storageKind) => {
       ["no Authorization header", null],
       ["an unknown key", "not-a-real-key-at-all"],
     ])("401 with %s", async (_label, key) => {
-      const r = await client(server.url, key).get("/v1/exercises");
+      const r = await client(served.url, key).get("/v1/exercises");
       expect(r.status).toBe(401);
       expect(r.json.error).toBe("unauthorized");
       expect(r.headers.get("www-authenticate")).toBe("Bearer");

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LTI_CLAIM } from "../server/lti/registration.ts";
 import { parseAutoPostForm } from "./helpers/lti-platform-forms.ts";
 import { startTestPlatform, type TestPlatform } from "./helpers/lti-platform.ts";
-import { client, KEYS, startServerProcess, STORAGES, tempStore, type ServerProcess, type TempStore } from "./helpers/server.ts";
+import { client, KEYS, STORAGES, useServer } from "./helpers/server.ts";
 import { distributeSolution } from "./helpers/server-sources.ts";
 
 /**
@@ -30,44 +30,37 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
 }
 
 describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) => {
-  let store: TempStore;
-  let server: ServerProcess;
+  const served = useServer(storageKind, { AUTOGRADE_LTI_PUBLISH_INITIAL_BACKOFF_MS: "50", AUTOGRADE_LTI_KEY_ACTIVATION_DELAY_MS: String(KEY_ACTIVATION_DELAY_MS) });
+  const staff = served.client(KEYS.staff);
   let platform: TestPlatform;
-  let staff: ReturnType<typeof client>;
 
   beforeAll(async () => {
-    store = await tempStore(storageKind);
-    server = await startServerProcess(store.dir, { ...store.env, AUTOGRADE_LTI_PUBLISH_INITIAL_BACKOFF_MS: "50", AUTOGRADE_LTI_KEY_ACTIVATION_DELAY_MS: String(KEY_ACTIVATION_DELAY_MS) });
-    platform = await startTestPlatform({ toolJwksUrl: `${server.url}/.well-known/jwks.json`, toolJwksCooldownMs: PLATFORM_JWKS_COOLDOWN_MS, redirectUris: [`${server.url}/lti/launch`] });
-    staff = client(server.url, KEYS.staff);
+    platform = await startTestPlatform({ toolJwksUrl: `${served.url}/.well-known/jwks.json`, toolJwksCooldownMs: PLATFORM_JWKS_COOLDOWN_MS, redirectUris: [`${served.url}/lti/launch`] });
     const registered = await staff.post("/v1/lti/registrations", platform.registration);
     expect(registered.status).toBe(201);
   });
 
   afterAll(async () => {
     await platform?.close();
-    await server?.stop();
-    server?.cleanup();
-    await store?.remove();
   });
 
   /** Plays the browser: the LMS's login initiation, the tool's redirect to the platform, the platform's auto-post. */
   async function launch(loginHint: string, claims: Record<string, unknown>): Promise<Response> {
     platform.prepareLaunch({ loginHint, messageHint: `hint-for-${loginHint}`, claims });
-    const initiation = platform.loginInitiation(`${server.url}/lti/login`, { loginHint, messageHint: `hint-for-${loginHint}`, targetLinkUri: `${server.url}/lti/launch` });
+    const initiation = platform.loginInitiation(`${served.url}/lti/login`, { loginHint, messageHint: `hint-for-${loginHint}`, targetLinkUri: `${served.url}/lti/launch` });
     const login = await fetch(initiation.url, { redirect: "manual" });
     expect(login.status).toBe(302);
     const auth = await fetch(login.headers.get("location")!);
     expect(auth.status).toBe(200);
     const form = parseAutoPostForm(await auth.text());
-    expect(form.action).toBe(`${server.url}/lti/launch`);
+    expect(form.action).toBe(`${served.url}/lti/launch`);
     return postForm(form.action, form.fields);
   }
 
   /** A login whose id_token the test forges itself: the state and nonce the tool issued. */
   async function loginOnly(): Promise<{ state: string; nonce: string }> {
-    const initiation = platform.loginInitiation(`${server.url}/lti/login`, { loginHint: "forger", targetLinkUri: `${server.url}/lti/launch` });
-    const login = await postForm(`${server.url}/lti/login`, initiation.form);
+    const initiation = platform.loginInitiation(`${served.url}/lti/login`, { loginHint: "forger", targetLinkUri: `${served.url}/lti/launch` });
+    const login = await postForm(`${served.url}/lti/login`, initiation.form);
     expect(login.status).toBe(302);
     const redirect = new URL(login.headers.get("location")!);
     return { state: redirect.searchParams.get("state")!, nonce: redirect.searchParams.get("nonce")! };
@@ -78,7 +71,7 @@ describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) =>
     const deepLinking = await launch(teacher, platform.deepLinkingClaims({ data: "opaque-platform-data", overrides: { sub: teacher, [`${LTI_CLAIM}roles`]: [INSTRUCTOR] } }));
     expect(deepLinking.status).toBe(200);
     const choice = parseAutoPostForm(await deepLinking.text());
-    expect(choice.action).toBe(`${server.url}/lti/deep-link`);
+    expect(choice.action).toBe(`${served.url}/lti/deep-link`);
     const picked = await postForm(choice.action, { ...choice.fields, exercises });
     expect(picked.status).toBe(200);
     const back = parseAutoPostForm(await picked.text());
@@ -89,7 +82,7 @@ describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) =>
     return decodeProtectedHeader(back.fields.JWT!).kid!;
   }
 
-  const jwksKids = async () => ((await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+  const jwksKids = async () => ((await (await fetch(`${served.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
 
   const tokenFrom = (response: Response): string => {
     expect(response.status).toBe(303);
@@ -99,12 +92,12 @@ describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) =>
   };
 
   it("the tool's JWKS and configuration are what an LMS admin needs", async () => {
-    const jwks = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: Record<string, unknown>[] };
+    const jwks = (await (await fetch(`${served.url}/.well-known/jwks.json`)).json()) as { keys: Record<string, unknown>[] };
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).toMatchObject({ kty: "RSA", alg: "RS256", use: "sig", kid: expect.any(String) });
     expect(jwks.keys[0]?.d).toBeUndefined();
     const tool = await staff.get("/v1/lti/tool");
-    expect(tool.json).toMatchObject({ loginUrl: `${server.url}/lti/login`, launchUrl: `${server.url}/lti/launch`, jwksUrl: `${server.url}/.well-known/jwks.json` });
+    expect(tool.json).toMatchObject({ loginUrl: `${served.url}/lti/login`, launchUrl: `${served.url}/lti/launch`, jwksUrl: `${served.url}/.well-known/jwks.json` });
   });
 
   it("deep linking -> line item with scoreMaximum -> student launch -> submit -> score received by the platform", async () => {
@@ -116,7 +109,7 @@ describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) =>
 
     const studentLaunch = await launch("student-42", platform.resourceLinkClaims(0, { sub: "student-42" }));
     const token = tokenFrom(studentLaunch);
-    const student = client(server.url, token);
+    const student = client(served.url, token);
     const me = await student.get("/v1/me");
     expect(me.json).toEqual({ role: "student", name: expect.stringMatching(/^lti-[0-9a-f]{20}$/) });
 
@@ -163,7 +156,7 @@ describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) =>
     expect(await deepLink("teacher-3", "zero_pad")).toBe(newKid);
     // A fresh AGS token is asked for with an assertion signed by the new key, and the platform accepts it.
     platform.revokeTokens();
-    const student = client(server.url, tokenFrom(await launch("student-88", platform.launchClaims({ sub: "student-88" }))));
+    const student = client(served.url, tokenFrom(await launch("student-88", platform.launchClaims({ sub: "student-88" }))));
     const scoresBefore = platform.scores.length;
     await student.post("/v1/submissions?wait=true", { source: distributeSolution, exercises: ["distribute_value"] });
     await until("the score after rotation", () => platform.scores[scoresBefore]);
@@ -174,16 +167,16 @@ describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) =>
   });
 
   it("an instructor's launch opens a staff session; a student's cannot reach staff routes", async () => {
-    const teacher = client(server.url, tokenFrom(await launch("teacher-2", platform.launchClaims({ sub: "teacher-2", [`${LTI_CLAIM}roles`]: [INSTRUCTOR] }))));
+    const teacher = client(served.url, tokenFrom(await launch("teacher-2", platform.launchClaims({ sub: "teacher-2", [`${LTI_CLAIM}roles`]: [INSTRUCTOR] }))));
     expect((await teacher.get("/v1/me")).json.role).toBe("staff");
     expect((await teacher.get("/v1/gradebook")).status).toBe(200);
-    const learner = client(server.url, tokenFrom(await launch("student-7", platform.launchClaims({ sub: "student-7" }))));
+    const learner = client(served.url, tokenFrom(await launch("student-7", platform.launchClaims({ sub: "student-7" }))));
     expect((await learner.get("/v1/gradebook")).status).toBe(403);
   });
 
   it("the same user launching twice is the same student", async () => {
-    const first = client(server.url, tokenFrom(await launch("student-9", platform.launchClaims({ sub: "student-9" }))));
-    const second = client(server.url, tokenFrom(await launch("student-9", platform.launchClaims({ sub: "student-9" }))));
+    const first = client(served.url, tokenFrom(await launch("student-9", platform.launchClaims({ sub: "student-9" }))));
+    const second = client(served.url, tokenFrom(await launch("student-9", platform.launchClaims({ sub: "student-9" }))));
     expect((await first.get("/v1/me")).json.name).toBe((await second.get("/v1/me")).json.name);
   });
 
@@ -198,39 +191,39 @@ describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) =>
     it("a token signed by a key not in the platform's JWKS", async () => {
       const { state, nonce } = await loginOnly();
       const idToken = await platform.signIdToken(platform.launchClaims({ nonce }), { signWith: "stranger" });
-      await expectRefused(await postForm(`${server.url}/lti/launch`, { id_token: idToken, state }), "bad_signature");
+      await expectRefused(await postForm(`${served.url}/lti/launch`, { id_token: idToken, state }), "bad_signature");
     });
 
     it("a replayed launch (same state and id_token) and a replayed nonce under a fresh state", async () => {
       const { state, nonce } = await loginOnly();
       const idToken = await platform.signIdToken(platform.launchClaims({ nonce }));
-      tokenFrom(await postForm(`${server.url}/lti/launch`, { id_token: idToken, state }));
-      await expectRefused(await postForm(`${server.url}/lti/launch`, { id_token: idToken, state }), "unknown_state");
+      tokenFrom(await postForm(`${served.url}/lti/launch`, { id_token: idToken, state }));
+      await expectRefused(await postForm(`${served.url}/lti/launch`, { id_token: idToken, state }), "unknown_state");
       const fresh = await loginOnly();
-      await expectRefused(await postForm(`${server.url}/lti/launch`, { id_token: idToken, state: fresh.state }), "wrong_nonce");
+      await expectRefused(await postForm(`${served.url}/lti/launch`, { id_token: idToken, state: fresh.state }), "wrong_nonce");
     });
 
     it("an unknown deployment, at login and at launch", async () => {
-      const initiation = platform.loginInitiation(`${server.url}/lti/login`, { loginHint: "x", targetLinkUri: `${server.url}/lti/launch` });
-      const login = await postForm(`${server.url}/lti/login`, { ...initiation.form, lti_deployment_id: "deployment-elsewhere" });
+      const initiation = platform.loginInitiation(`${served.url}/lti/login`, { loginHint: "x", targetLinkUri: `${served.url}/lti/launch` });
+      const login = await postForm(`${served.url}/lti/login`, { ...initiation.form, lti_deployment_id: "deployment-elsewhere" });
       expect(login.status).toBe(400);
       expect(await login.json()).toMatchObject({ error: "unknown_deployment" });
       const { state, nonce } = await loginOnly();
       const idToken = await platform.signIdToken(platform.launchClaims({ nonce, [`${LTI_CLAIM}deployment_id`]: "deployment-elsewhere" }));
-      await expectRefused(await postForm(`${server.url}/lti/launch`, { id_token: idToken, state }), "unknown_deployment");
+      await expectRefused(await postForm(`${served.url}/lti/launch`, { id_token: idToken, state }), "unknown_deployment");
     });
 
     it("an expired id_token", async () => {
       const { state, nonce } = await loginOnly();
       const idToken = await platform.signIdToken(platform.launchClaims({ nonce }), { issuedAt: Math.floor(Date.now() / 1000) - 3600, expiresInSeconds: 60 });
-      await expectRefused(await postForm(`${server.url}/lti/launch`, { id_token: idToken, state }), "expired");
+      await expectRefused(await postForm(`${served.url}/lti/launch`, { id_token: idToken, state }), "expired");
     });
 
     it("a login from an unregistered issuer, and a launch without the form fields", async () => {
-      const login = await fetch(`${server.url}/lti/login?${new URLSearchParams({ iss: "https://lms.elsewhere.example", login_hint: "x", target_link_uri: `${server.url}/lti/launch` })}`, { redirect: "manual" });
+      const login = await fetch(`${served.url}/lti/login?${new URLSearchParams({ iss: "https://lms.elsewhere.example", login_hint: "x", target_link_uri: `${served.url}/lti/launch` })}`, { redirect: "manual" });
       expect(login.status).toBe(400);
       expect(await login.json()).toMatchObject({ error: "unknown_platform", message: expect.stringContaining("https://lms.elsewhere.example") });
-      const launchResponse = await postForm(`${server.url}/lti/launch`, { state: "s" });
+      const launchResponse = await postForm(`${served.url}/lti/launch`, { state: "s" });
       expect(launchResponse.status).toBe(400);
       expect(await launchResponse.json()).toMatchObject({ error: "validation_error", message: "id_token is required" });
     });
@@ -238,17 +231,17 @@ describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) =>
     it("a platform whose keyset cannot be fetched: 502 naming the keyset URL, not a refusal", async () => {
       const unreachable = { ...platform.registration, issuer: "https://lms.offline.example", jwksUrl: "http://127.0.0.1:1/jwks" };
       expect((await staff.post("/v1/lti/registrations", unreachable)).status).toBe(201);
-      const login = await fetch(`${server.url}/lti/login?${new URLSearchParams({ iss: unreachable.issuer, login_hint: "x", target_link_uri: `${server.url}/lti/launch` })}`, { redirect: "manual" });
+      const login = await fetch(`${served.url}/lti/login?${new URLSearchParams({ iss: unreachable.issuer, login_hint: "x", target_link_uri: `${served.url}/lti/launch` })}`, { redirect: "manual" });
       expect(login.status).toBe(302);
       const redirect = new URL(login.headers.get("location")!);
       const idToken = await platform.signIdToken(platform.launchClaims({ iss: unreachable.issuer, nonce: redirect.searchParams.get("nonce") }));
-      const response = await postForm(`${server.url}/lti/launch`, { id_token: idToken, state: redirect.searchParams.get("state")! });
+      const response = await postForm(`${served.url}/lti/launch`, { id_token: idToken, state: redirect.searchParams.get("state")! });
       expect(response.status).toBe(502);
       expect(await response.json()).toMatchObject({ error: "platform_unreachable", message: expect.stringContaining("http://127.0.0.1:1/jwks") });
     });
 
     it("a made-up launch token is not a session", async () => {
-      const r = await client(server.url, "lti_made-up-token-000000000000000000000").get("/v1/me");
+      const r = await client(served.url, "lti_made-up-token-000000000000000000000").get("/v1/me");
       expect(r.status).toBe(401);
       expect(r.json.message).toMatch(/open autograde again from the course page/);
     });

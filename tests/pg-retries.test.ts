@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { solutionModule } from "../exercises/index.ts";
 import { createTestDatabase } from "./helpers/pg.ts";
-import { client, KEYS, startServerProcess, tempDataDir, type ServerProcess } from "./helpers/server.ts";
+import { client, KEYS, startServerProcess, stopProcesses, tempDataDir, type ServerProcess } from "./helpers/server.ts";
 
 /**
  * A submission whose grading kills its worker every time must not loop forever: after
@@ -27,10 +27,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const p of processes) {
-    if (p.child.exitCode === null && p.child.signalCode === null) await p.stop();
-    p.cleanup();
-  }
+  await stopProcesses(processes);
   await database?.drop();
   data.remove();
 });

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { solutionModule } from "../exercises/index.ts";
 import { createTestDatabase } from "./helpers/pg.ts";
-import { client, KEYS, startServerProcess, tempDataDir, type ServerProcess } from "./helpers/server.ts";
+import { client, KEYS, startServerProcess, stopProcesses, tempDataDir, type ServerProcess } from "./helpers/server.ts";
 
 /**
  * The scale-out topology on one database: 1 api + 2 worker processes. zero_pad keeps each grading
@@ -43,10 +43,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  for (const p of processes) {
-    if (p.child.exitCode === null && p.child.signalCode === null) await p.stop();
-    p.cleanup();
-  }
+  await stopProcesses(processes);
   await database?.drop();
   data.remove();
 });

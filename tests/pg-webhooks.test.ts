@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "./helpers/pg.ts";
-import { client, KEYS, startServerProcess, tempDataDir, type ServerProcess } from "./helpers/server.ts";
+import { client, KEYS, startServerProcess, stopProcesses, tempDataDir, type ServerProcess } from "./helpers/server.ts";
 import { distributeSolution } from "./helpers/server-sources.ts";
 
 const processes: ServerProcess[] = [];
@@ -10,10 +10,7 @@ const data = tempDataDir();
 let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
 
 afterAll(async () => {
-  for (const p of processes) {
-    if (p.child.exitCode === null && p.child.signalCode === null) await p.stop();
-    p.cleanup();
-  }
+  await stopProcesses(processes);
   await database?.drop();
   data.remove();
 });

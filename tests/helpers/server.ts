@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll } from "vitest";
 import { createTestDatabase } from "./pg.ts";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -149,8 +150,48 @@ export async function startServerProcess(
   };
 }
 
-/** A small JSON client bound to one server and one key. */
-export function client(baseUrl: string, secret: string | null) {
+/** Stops every process still running (SIGTERM, waiting for it) and kills what each left behind. */
+export async function stopProcesses(processes: readonly ServerProcess[]): Promise<void> {
+  for (const p of processes) {
+    if (p.child.exitCode === null && p.child.signalCode === null) await p.stop();
+    p.cleanup();
+  }
+}
+
+/**
+ * One real server for a suite: started in beforeAll on a fresh store of `kind`, stopped and removed
+ * in afterAll. Its clients may be made at once; they read the URL when they send.
+ */
+export function useServer(kind: StorageKind, env: Record<string, string> = {}) {
+  let store: TempStore | undefined;
+  let running: ServerProcess | undefined;
+  beforeAll(async () => {
+    store = await tempStore(kind);
+    running = await startServerProcess(store.dir, { ...store.env, ...env });
+  });
+  afterAll(async () => {
+    await running?.stop();
+    running?.cleanup();
+    await store?.remove();
+  });
+  const started = (): ServerProcess => {
+    if (!running) throw new Error("the suite's server is not running: use it inside a test or hook");
+    return running;
+  };
+  return {
+    get server(): ServerProcess {
+      return started();
+    },
+    get url(): string {
+      return started().url;
+    },
+    client: (secret: string | null) => client(() => started().url, secret),
+  };
+}
+
+/** A small JSON client bound to one server (its URL, or how to learn it) and one key. */
+export function client(server: string | (() => string), secret: string | null) {
+  const base = typeof server === "string" ? () => server : server;
   const headers = (extra: Record<string, string> = {}) => ({
     ...(secret === null ? {} : { authorization: `Bearer ${secret}` }),
     ...extra,
@@ -161,7 +202,7 @@ export function client(baseUrl: string, secret: string | null) {
       init.body = typeof body === "string" ? body : JSON.stringify(body);
       init.headers = headers({ "content-type": "application/json", ...extra });
     }
-    const response = await fetch(`${baseUrl}${path}`, init);
+    const response = await fetch(`${base()}${path}`, init);
     const text = await response.text();
     let json: any = undefined;
     try {
@@ -175,7 +216,7 @@ export function client(baseUrl: string, secret: string | null) {
     get: (path: string, extra?: Record<string, string>) => request("GET", path, undefined, extra),
     post: (path: string, body?: unknown, extra?: Record<string, string>) => request("POST", path, body, extra),
     delete: (path: string, extra?: Record<string, string>) => request("DELETE", path, undefined, extra),
-    raw: (path: string, init: RequestInit) => fetch(`${baseUrl}${path}`, { ...init, headers: { ...headers(), ...(init.headers as Record<string, string>) } }),
+    raw: (path: string, init: RequestInit) => fetch(`${base()}${path}`, { ...init, headers: { ...headers(), ...(init.headers as Record<string, string>) } }),
     /** Polls until the submission reaches graded or error. */
     async waitGraded(id: string, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
