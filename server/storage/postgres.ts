@@ -1,9 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
-import type { ExerciseId } from "../../exercises/types.ts";
 import { createPostgresLtiStorage } from "./postgres-lti.ts";
 import { PG_MIGRATIONS } from "./postgres-migrations.ts";
-import { decodeCursor, encodeCursor, GRADEBOOK_SELECT, gradebookSelect, parseGrading, SUBMISSION_SELECT, toGradebookCell, toDelivery, toKey, toSubmission, type Row } from "./sqlite-rows.ts";
+import { decodeCursor, encodeCursor, GRADEBOOK_SELECT, gradebookSelect, parseGrading, SUBMISSION_SELECT, toGradebookCell, toJob, toDelivery, toKey, toSubmission, type Row } from "./sqlite-rows.ts";
 import type { CreateSubmissionResult, ExternalQueueStorage, Job, JobMessage } from "./types.ts";
 
 /** Raised in the transaction that stores a grading; API nodes LISTEN to answer ?wait=true. */
@@ -125,17 +124,7 @@ export async function openPostgresStorage({ pool, enqueue }: { pool: pg.Pool; en
          SELECT j.*, s.source, s.exercises, s.callback_url FROM j JOIN submissions s ON s.id = j.submission_id`,
         [message.submissionId, message.attempt, leaseToken],
       );
-      if (!row) return null;
-      return {
-        jobId: Number(row.id),
-        submissionId: String(row.submission_id),
-        attempt: Number(row.attempt),
-        source: String(row.source),
-        exercises: row.exercises == null ? null : (JSON.parse(String(row.exercises)) as ExerciseId[]),
-        callbackUrl: (row.callback_url as string | null) ?? null,
-        leaseToken,
-        claims: Number(row.claims),
-      };
+      return row ? toJob(row, leaseToken) : null;
     },
     async completeJob(job, outcome, timing) {
       return transaction(async (client) => {

@@ -1,7 +1,7 @@
 import type { ExerciseId } from "../../exercises/types.ts";
 import type { Report } from "../../grader/report.ts";
 import type { ApiRole } from "../config.ts";
-import { InvalidCursorError, type ApiKeyRecord, type DeliveryRecord, type GradebookCell, type Grading, type SubmissionRecord } from "./types.ts";
+import { InvalidCursorError, type ApiKeyRecord, type DeliveryRecord, type GradebookCell, type Grading, type Job, type SubmissionRecord } from "./types.ts";
 
 /** Rows as better-sqlite3 returns them, and their mapping to the storage interface's records. */
 export type Row = Record<string, unknown>;
@@ -66,6 +66,18 @@ export const toSubmission = (row: Row): SubmissionRecord => {
     latest,
   };
 };
+
+/** A claimed job: its jobs row joined with the submission's source, exercises and callback. */
+export const toJob = (row: Row, leaseToken: string): Job => ({
+  jobId: Number(row.id),
+  submissionId: String(row.submission_id),
+  attempt: Number(row.attempt),
+  source: String(row.source),
+  exercises: row.exercises == null ? null : (JSON.parse(String(row.exercises)) as ExerciseId[]),
+  callbackUrl: (row.callback_url as string | null) ?? null,
+  leaseToken,
+  claims: Number(row.claims),
+});
 
 export const toKey = (row: Row): ApiKeyRecord => ({
   id: String(row.id),

@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import type { ExerciseId } from "../../exercises/types.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { createSqliteLtiStorage } from "./sqlite-lti.ts";
-import { decodeCursor, encodeCursor, GRADEBOOK_SELECT, gradebookSelect, parseGrading, SUBMISSION_SELECT, toGradebookCell, toDelivery, toKey, toSubmission, type Row } from "./sqlite-rows.ts";
+import { decodeCursor, encodeCursor, GRADEBOOK_SELECT, gradebookSelect, parseGrading, SUBMISSION_SELECT, toGradebookCell, toJob, toDelivery, toKey, toSubmission, type Row } from "./sqlite-rows.ts";
 import type { CreateSubmissionResult, Job, LeasedQueueStorage, Storage, SubmissionRecord } from "./types.ts";
 
 export function openSqliteStorage(options: { file: string }): LeasedQueueStorage {
@@ -94,19 +94,7 @@ export function openSqliteStorage(options: { file: string }): LeasedQueueStorage
   const claimJobs = db.transaction((limit: number, until: number): Job[] => {
     const token = randomBytes(12).toString("hex");
     const claimed = stmt.claim.all({ token, until, limit }) as Row[];
-    return claimed.map(({ id }) => {
-      const row = stmt.jobDetail.get(id) as Row;
-      return {
-        jobId: Number(row.id),
-        submissionId: String(row.submission_id),
-        attempt: Number(row.attempt),
-        source: String(row.source),
-        exercises: row.exercises == null ? null : (JSON.parse(String(row.exercises)) as ExerciseId[]),
-        callbackUrl: (row.callback_url as string | null) ?? null,
-        leaseToken: token,
-        claims: Number(row.claims),
-      };
-    });
+    return claimed.map(({ id }) => toJob(stmt.jobDetail.get(id) as Row, token));
   });
 
   const completeJob = db.transaction((job: Job, outcome: Parameters<Storage["completeJob"]>[1], startedAt: number, finishedAt: number) => {
