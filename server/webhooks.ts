@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import type { Logger } from "pino";
+import { createBackgroundWork } from "./background.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Storage } from "./storage/types.ts";
 
@@ -35,16 +36,7 @@ export function createWebhookSender({ config, storage, log, metrics, fetchImpl =
   metrics: Metrics;
   fetchImpl?: typeof fetch;
 }) {
-  const inFlight = new Set<Promise<unknown>>();
-  const abort = new AbortController();
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      // The listener goes when the timer fires: a long-lived sender would otherwise collect one per backoff.
-      const onAbort = () => { clearTimeout(timer); resolve(); };
-      const timer = setTimeout(() => { abort.signal.removeEventListener("abort", onAbort); resolve(); }, ms);
-      abort.signal.addEventListener("abort", onAbort, { once: true });
-    });
+  const work = createBackgroundWork(log);
 
   async function attempt(delivery: WebhookDelivery, body: string, signature: string, n: number) {
     const started = Date.now();
@@ -60,14 +52,14 @@ export function createWebhookSender({ config, storage, log, metrics, fetchImpl =
         },
         body,
         redirect: "manual",
-        signal: AbortSignal.any([AbortSignal.timeout(config.webhookTimeoutMs), abort.signal]),
+        signal: AbortSignal.any([AbortSignal.timeout(config.webhookTimeoutMs), work.signal]),
       });
       statusCode = response.status;
       await response.body?.cancel();
     } catch (err) {
       error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     }
-    if (abort.signal.aborted) return "abandoned" as const;
+    if (work.stopping()) return "abandoned" as const;
     await storage.recordDelivery(delivery.submissionId, {
       attempt: n, gradingAttempt: delivery.gradingAttempt, url: delivery.url, statusCode, error,
       at: started, durationMs: Date.now() - started,
@@ -97,28 +89,19 @@ export function createWebhookSender({ config, storage, log, metrics, fetchImpl =
         wlog.info({ webhook: state, deliveryAttempts: n }, "webhook finished");
         return;
       }
-      await sleep(config.webhookInitialBackoffMs * 2 ** (n - 1));
-      if (abort.signal.aborted) return;
+      if (!(await work.sleep(config.webhookInitialBackoffMs * 2 ** (n - 1)))) return;
     }
   }
 
   return {
     deliver(delivery: WebhookDelivery): void {
-      if (abort.signal.aborted) return;
-      const p = run(delivery)
-        .catch((err: unknown) => log.error({ err, submissionId: delivery.submissionId }, "webhook delivery crashed"))
-        .finally(() => inFlight.delete(p));
-      inFlight.add(p);
+      if (work.stopping()) return;
+      work.run(run(delivery), "webhook delivery crashed", { submissionId: delivery.submissionId });
     },
     /** Waits for deliveries in progress, abandoning their remaining retries. */
-    async stop(): Promise<void> {
-      abort.abort();
-      await Promise.allSettled([...inFlight]);
-    },
+    stop: work.stop,
     /** Resolves when nothing is in flight (tests and drain). */
-    async idle(): Promise<void> {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-    },
+    idle: work.idle,
   };
 }
 export type WebhookSender = ReturnType<typeof createWebhookSender>;

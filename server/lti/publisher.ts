@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Exercise, ExerciseId } from "../../exercises/types.ts";
 import type { LtiLineItemLink, LtiPublicationRecord } from "../storage/lti-types.ts";
+import { createBackgroundWork } from "../background.ts";
 import type { Storage, SubmissionRecord } from "../storage/types.ts";
 import { createAgsClient, type AgsClient } from "./ags.ts";
 import type { ToolKeys } from "./tool-keys.ts";
@@ -31,16 +32,11 @@ export function createScorePublisher({ storage, signer, exercises, config, log, 
   fetchImpl?: typeof fetch;
   now?: () => number;
 }) {
-  const abort = new AbortController();
-  const inFlight = new Set<Promise<unknown>>();
+  const work = createBackgroundWork(log);
   const points = new Map<ExerciseId, number>(exercises.map((e) => [e.id, e.points]));
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve, reject) => {
-      if (abort.signal.aborted) return reject(new Abandoned());
-      const onAbort = () => { clearTimeout(timer); reject(new Abandoned()); };
-      const timer = setTimeout(() => { abort.signal.removeEventListener("abort", onAbort); resolve(); }, ms);
-      abort.signal.addEventListener("abort", onAbort, { once: true });
-    });
+  const sleep = async (ms: number): Promise<void> => {
+    if (!(await work.sleep(ms))) throw new Abandoned();
+  };
   const ags: AgsClient = createAgsClient({
     toolKeys: signer,
     now,
@@ -102,18 +98,11 @@ export function createScorePublisher({ storage, signer, exercises, config, log, 
     else plog.warn({ status: result.status, attempts: result.attempts, error: result.message }, "score publication failed");
   }
 
-  function track(task: Promise<void>, fields: Record<string, unknown>): void {
-    const p = task
-      .catch((err: unknown) => log.error({ err, ...fields }, "score publication crashed"))
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
-  }
-
   async function publishFor(record: SubmissionRecord): Promise<void> {
     const links = await storage.listLtiLineItems(record.student);
     for (const link of links) {
       // Stopping: the remaining links get their publication from the next grading, not a late request now.
-      if (abort.signal.aborted) return;
+      if (work.stopping()) return;
       const ids = selection(link);
       const scoreMaximum = ids.reduce((sum, id) => sum + (points.get(id) ?? 0), 0);
       if (scoreMaximum <= 0) continue;
@@ -135,8 +124,8 @@ export function createScorePublisher({ storage, signer, exercises, config, log, 
   return {
     /** A grading was stored: publish for each of the student's line items (in the background). */
     gradingStored(record: SubmissionRecord): void {
-      if (abort.signal.aborted || record.latest?.status !== "graded") return;
-      track(publishFor(record), { submissionId: record.id });
+      if (work.stopping() || record.latest?.status !== "graded") return;
+      work.run(publishFor(record), "score publication crashed", { submissionId: record.id });
     },
     /**
      * Sends again the publications a stopped process left pending. Only those older than
@@ -152,19 +141,14 @@ export function createScorePublisher({ storage, signer, exercises, config, log, 
           await storage.updateLtiPublication(publication.id, { state: "failed", attempts: publication.attempts, statusCode: null, error: "the line item link no longer exists", now: now() });
           continue;
         }
-        track(send(publication, link.platformUserId), { publicationId: publication.id });
+        work.run(send(publication, link.platformUserId), "score publication crashed", { publicationId: publication.id });
         resumed++;
       }
       return resumed;
     },
     /** Abandons backoffs in progress (those publications stay pending) and waits for the rest. */
-    async stop(): Promise<void> {
-      abort.abort();
-      await Promise.allSettled([...inFlight]);
-    },
-    async idle(): Promise<void> {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-    },
+    stop: work.stop,
+    idle: work.idle,
   };
 }
 export type ScorePublisher = ReturnType<typeof createScorePublisher>;
