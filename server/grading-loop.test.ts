@@ -8,7 +8,8 @@ import type { Report } from "../grader/report.ts";
 import { createGradingLoop } from "./grading-loop.ts";
 import { createMetrics } from "./metrics.ts";
 import { openSqliteStorage } from "./storage/sqlite.ts";
-import type { LeasedQueueStorage, NewSubmission, SubmissionRecord } from "./storage/types.ts";
+import type { StoredGrading } from "./queue/run-job.ts";
+import type { LeasedQueueStorage, NewSubmission } from "./storage/types.ts";
 import { createWebhookSender } from "./webhooks.ts";
 
 const log = pino({ level: "silent" });
@@ -60,8 +61,8 @@ describe("grading loop", () => {
       config: { webhookMaxAttempts: 1, webhookInitialBackoffMs: 1, webhookTimeoutMs: 1000 }, storage, log, metrics,
     });
     const config = { gradingConcurrency: 2, leaseMs: 60_000, queuePollIntervalMs: 20, maxJobClaims: 3, ...overrides };
-    const stored: SubmissionRecord[] = [];
-    const scores = { gradingStored: (record: SubmissionRecord) => void stored.push(record) };
+    const stored: StoredGrading[] = [];
+    const scores = { gradingStored: (grading: StoredGrading) => void stored.push(grading) };
     return { loop: createGradingLoop({ storage, grader, webhooks, scores, metrics, log, config }), metrics, stored };
   }
 
@@ -87,8 +88,9 @@ describe("grading loop", () => {
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/autograde_submissions_total\{outcome="partial"\} 2/);
     expect(text).toMatch(/autograde_submissions_total\{outcome="passed"\} 1/);
-    // Grade passback hears of each stored grading once, with its score.
-    expect(stored.map((r) => r.latest?.report?.score ?? -1).sort((a, b) => a - b)).toEqual([3, 7, 10]);
+    // Grade passback hears of each stored grading once, as graded, with its student and attempt.
+    expect(stored.map((g) => g.id).sort()).toEqual([...ids].sort());
+    expect(stored.map((g) => [g.student, g.latest])).toEqual(ids.map(() => ["alice", { attempt: 1, status: "graded" }]));
   });
 
   it("requeues a grading that failed inside autograde, and stores an error once tries run out", async () => {

@@ -2,7 +2,8 @@ import type { Logger } from "pino";
 import type { Exercise, ExerciseId } from "../../exercises/types.ts";
 import type { LtiLineItemLink, LtiPublicationRecord } from "../storage/lti-types.ts";
 import { createBackgroundWork } from "../background.ts";
-import type { Storage, SubmissionRecord } from "../storage/types.ts";
+import type { StoredGrading } from "../queue/run-job.ts";
+import type { Storage } from "../storage/types.ts";
 import { createAgsClient, type AgsClient } from "./ags.ts";
 import type { ToolKeys } from "./tool-keys.ts";
 
@@ -98,21 +99,21 @@ export function createScorePublisher({ storage, signer, exercises, config, log, 
     else plog.warn({ status: result.status, attempts: result.attempts, error: result.message }, "score publication failed");
   }
 
-  async function publishFor(record: SubmissionRecord): Promise<void> {
-    const links = await storage.listLtiLineItems(record.student);
+  async function publishFor(submissionId: string, student: string, gradingAttempt: number): Promise<void> {
+    const links = await storage.listLtiLineItems(student);
     for (const link of links) {
       // Stopping: the remaining links get their publication from the next grading, not a late request now.
       if (work.stopping()) return;
       const ids = selection(link);
       const scoreMaximum = ids.reduce((sum, id) => sum + (points.get(id) ?? 0), 0);
       if (scoreMaximum <= 0) continue;
-      const scoreGiven = config.ltiScorePolicy === "best" ? await bestScore(record.student, ids) : await latestScore(record.student, ids);
+      const scoreGiven = config.ltiScorePolicy === "best" ? await bestScore(student, ids) : await latestScore(student, ids);
       const publication = await storage.createLtiPublication({
-        student: record.student,
+        student,
         registrationId: link.registrationId,
         lineItemUrl: link.lineItemUrl,
-        submissionId: record.id,
-        gradingAttempt: record.latest?.attempt ?? record.attempt,
+        submissionId,
+        gradingAttempt,
         scoreGiven,
         scoreMaximum,
         createdAt: now(),
@@ -123,9 +124,9 @@ export function createScorePublisher({ storage, signer, exercises, config, log, 
 
   return {
     /** A grading was stored: publish for each of the student's line items (in the background). */
-    gradingStored(record: SubmissionRecord): void {
-      if (work.stopping() || record.latest?.status !== "graded") return;
-      work.run(publishFor(record), "score publication crashed", { submissionId: record.id });
+    gradingStored({ id, student, latest }: StoredGrading): void {
+      if (work.stopping() || latest?.status !== "graded") return;
+      work.run(publishFor(id, student, latest.attempt), "score publication crashed", { submissionId: id });
     },
     /**
      * Sends again the publications a stopped process left pending. Only those older than

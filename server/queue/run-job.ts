@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Grader } from "../../grader/index.ts";
 import type { Report } from "../../grader/report.ts";
 import type { Metrics } from "../metrics.ts";
-import type { Job, JobOutcome, Storage, SubmissionRecord } from "../storage/types.ts";
+import type { Job, JobOutcome, Storage } from "../storage/types.ts";
 import { webhookPayload } from "../views.ts";
 import type { WebhookSender } from "../webhooks.ts";
 
@@ -16,9 +16,16 @@ function isRejection(err: unknown): err is Error {
   return err instanceof Error && (err.name === "SubmissionRejectedError" || err.name === "UnknownExerciseError");
 }
 
+/** What grade passback needs of a stored grading; a SubmissionRecord is one. */
+export interface StoredGrading {
+  readonly id: string;
+  readonly student: string;
+  readonly latest: { readonly attempt: number; readonly status: "graded" | "error" } | null;
+}
+
 /** Told of every stored grading: LTI grade passback publishes for students launched from an LMS. */
 export interface ScoreSink {
-  gradingStored(record: SubmissionRecord): void;
+  gradingStored(grading: StoredGrading): void;
 }
 
 /** "retry": grading failed for an internal reason; the caller's queue must deliver the job again. */
@@ -54,10 +61,10 @@ export function createJobRunner({ storage, grader, webhooks, scores, metrics, lo
         : { status: "error", error: outcome.error },
       "grading stored",
     );
-    const record = await storage.getSubmission(job.submissionId);
-    if (record) {
-      if (job.callbackUrl) webhooks.deliver({ submissionId: job.submissionId, gradingAttempt: job.attempt, url: job.callbackUrl, payload: webhookPayload(record) });
-      scores.gradingStored(record);
+    scores.gradingStored({ id: job.submissionId, student: job.student, latest: { attempt: job.attempt, status: outcome.status } });
+    if (job.callbackUrl) {
+      const record = await storage.getSubmission(job.submissionId);
+      if (record) webhooks.deliver({ submissionId: job.submissionId, gradingAttempt: job.attempt, url: job.callbackUrl, payload: webhookPayload(record) });
     }
     return "stored";
   }

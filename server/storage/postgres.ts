@@ -121,7 +121,7 @@ export async function openPostgresStorage({ pool, enqueue }: { pool: pg.Pool; en
         `WITH j AS (
            UPDATE jobs SET state = 'running', lease_token = $3, claims = claims + 1
            WHERE submission_id = $1 AND attempt = $2 RETURNING id, submission_id, attempt, claims)
-         SELECT j.*, s.source, s.exercises, s.callback_url FROM j JOIN submissions s ON s.id = j.submission_id`,
+         SELECT j.*, s.student, s.source, s.exercises, s.callback_url FROM j JOIN submissions s ON s.id = j.submission_id`,
         [message.submissionId, message.attempt, leaseToken],
       );
       return row ? toJob(row, leaseToken) : null;

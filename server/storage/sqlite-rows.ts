@@ -71,6 +71,7 @@ export const toSubmission = (row: Row): SubmissionRecord => {
 export const toJob = (row: Row, leaseToken: string): Job => ({
   jobId: Number(row.id),
   submissionId: String(row.submission_id),
+  student: String(row.student),
   attempt: Number(row.attempt),
   source: String(row.source),
   exercises: row.exercises == null ? null : (JSON.parse(String(row.exercises)) as ExerciseId[]),

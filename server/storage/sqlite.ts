@@ -33,7 +33,7 @@ export function openSqliteStorage(options: { file: string }): LeasedQueueStorage
       WHERE id IN (SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT @limit)
       RETURNING id`),
     jobDetail: db.prepare(`SELECT j.id, j.submission_id, j.attempt, j.claims, j.lease_token,
-        s.source, s.exercises, s.callback_url
+        s.student, s.source, s.exercises, s.callback_url
       FROM jobs j JOIN submissions s ON s.id = j.submission_id WHERE j.id = ?`),
     renew: db.prepare("UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_token = ? AND state = 'running'"),
     jobByToken: db.prepare("SELECT id FROM jobs WHERE id = ? AND lease_token = ? AND state = 'running'"),

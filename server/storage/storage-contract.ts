@@ -95,7 +95,7 @@ export function storageContract(name: string, harness: StorageHarness): void {
       const created = await storage.createSubmission(submission(), limits);
       if (created.kind !== "created") throw new Error(created.kind);
       const [job] = await take(4);
-      expect(job).toMatchObject({ submissionId: created.submission.id, attempt: 1, claims: 1, source: "export const x = 1;", exercises: ["zero_pad"] });
+      expect(job).toMatchObject({ submissionId: created.submission.id, student: "alice", attempt: 1, claims: 1, source: "export const x = 1;", exercises: ["zero_pad"] });
       expect((await storage.getSubmission(created.submission.id))?.status).toBe("running");
       expect(await storage.queueDepth()).toEqual({ queued: 0, running: 1 });
       expect(await take(4)).toEqual([]);

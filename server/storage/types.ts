@@ -65,6 +65,8 @@ export interface SubmissionFilter {
 export interface Job {
   readonly jobId: number;
   readonly submissionId: string;
+  /** Whose submission it is: grade passback needs it once the grading is stored. */
+  readonly student: string;
   readonly attempt: number;
   readonly source: string;
   readonly exercises: readonly ExerciseId[] | null;
