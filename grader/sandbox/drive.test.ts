@@ -95,14 +95,15 @@ describe("driveJob", () => {
     expect(log).toEqual(killReason ? ["job from 0", `killed: ${killReason}`, "job from 1"] : ["job from 0", "job from 1"]);
   });
 
+  /** Keeps sending progress (so the case watchdog stays quiet) but never finishes the exercise. */
+  const chatty: Script = (j, emit) => {
+    emit({ t: "exercise-start", index: j.firstIndex });
+    emit({ t: "module-loaded", index: j.firstIndex });
+    const timer = setInterval(() => emit({ t: "module-loaded", index: j.firstIndex }), 5);
+    setTimeout(() => clearInterval(timer), 500);
+  };
+
   it("an exercise deadline kill reports the exercise's limit", async () => {
-    // The worker keeps sending progress (so the case watchdog stays quiet) but never finishes the exercise.
-    const chatty: Script = (j, emit) => {
-      emit({ t: "exercise-start", index: j.firstIndex });
-      emit({ t: "module-loaded", index: j.firstIndex });
-      const timer = setInterval(() => emit({ t: "module-loaded", index: j.firstIndex }), 5);
-      setTimeout(() => clearInterval(timer), 500);
-    };
     const log: string[] = [];
     const result = await driveJob(job(10_000, 40), workers([chatty, honest], log), options);
     expect(result.exercises[0]).toEqual({ id: "zero_pad", kind: "ran", cases: [{ kind: "timeout", limitMs: 40 }, { kind: "timeout", limitMs: 40 }, { kind: "timeout", limitMs: 40 }] });
@@ -110,12 +111,6 @@ describe("driveJob", () => {
   });
 
   it("a submission deadline kill times out everything left, against the submission's limit", async () => {
-    const chatty: Script = (j, emit) => {
-      emit({ t: "exercise-start", index: j.firstIndex });
-      emit({ t: "module-loaded", index: j.firstIndex });
-      const timer = setInterval(() => emit({ t: "module-loaded", index: j.firstIndex }), 5);
-      setTimeout(() => clearInterval(timer), 500);
-    };
     const log: string[] = [];
     const result = await driveJob(job(30), workers([chatty, honest], log), options);
     expect(result.exercises[1]).toEqual({ id: "conv_forward", kind: "ran", cases: [{ kind: "timeout", limitMs: 30 }] });
