@@ -91,17 +91,16 @@ function signsFromOf(key: StoredKey): number | null {
  */
 export function keySchedule(stored: ExportedToolKeys, now: number): KeySchedule {
   const timed = stored.keys.map((key, index) => ({ kid: key.kid, index, signsFrom: signsFromOf(key) }));
-  const rank = (k: (typeof timed)[number]) => [k.signsFrom ?? -Infinity, k.kid === stored.currentKid ? 1 : 0, k.index] as const;
-  const later = (a: (typeof timed)[number], b: (typeof timed)[number]) => {
-    const [ra, rb] = [rank(a), rank(b)];
-    for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i]! > rb[i]! ? a : b;
-    return a;
-  };
+  // Ascending: sign-from time (none first), then the stored currentKid, then stored order.
+  const precedence = (a: (typeof timed)[number], b: (typeof timed)[number]) =>
+    (a.signsFrom ?? -Infinity) - (b.signsFrom ?? -Infinity) ||
+    Number(a.kid === stored.currentKid) - Number(b.kid === stored.currentKid) ||
+    a.index - b.index;
   const active = timed.filter((k) => k.signsFrom === null || k.signsFrom <= now);
   // Only reachable by hand-edited storage (rotate always leaves a key that signs); the soonest key
   // then signs early rather than every platform call failing.
   const signing = active.length > 0
-    ? active.reduce(later)
+    ? active.sort(precedence).at(-1)!
     : timed.reduce((a, b) => (a.signsFrom! <= b.signsFrom! ? a : b));
   const pending = timed.filter((k) => k !== signing && k.signsFrom !== null && k.signsFrom > now);
   const soonest = pending.length > 0 ? pending.reduce((a, b) => (b.signsFrom! < a.signsFrom! ? b : a)) : null;
