@@ -46,11 +46,6 @@ export async function openAdminStorage(config: Pick<ServerConfig, "dataDir" | "d
   }
 }
 
-/** Signs with whatever key is current in storage, so a rotation by another process or the CLI applies at once. */
-const signerFor = (toolKeys: ToolKeyStore) => ({
-  sign: async (...args: Parameters<Awaited<ReturnType<ToolKeyStore["current"]>>["sign"]>) => (await toolKeys.current()).sign(...args),
-});
-
 function scorePublisher({ storage, toolKeys, exercises, config, log, fetchImpl }: {
   storage: Storage;
   toolKeys: ToolKeyStore;
@@ -60,7 +55,7 @@ function scorePublisher({ storage, toolKeys, exercises, config, log, fetchImpl }
   fetchImpl: typeof fetch | undefined;
 }): ScorePublisher {
   return createScorePublisher({
-    storage, signer: signerFor(toolKeys), exercises, config, log: log.child({ component: "lti" }),
+    storage, signer: toolKeys, exercises, config, log: log.child({ component: "lti" }),
     ...(fetchImpl ? { fetchImpl } : {}),
   });
 }

@@ -41,6 +41,16 @@ const signedKid = async (store: ToolKeyStore) =>
 const iso = (ms: number) => new Date(ms).toISOString();
 
 describe("createToolKeyStore", () => {
+  it("store.sign signs with the key that signs now: the old one until a rotation's delay passes, then the new one", async () => {
+    const store = await createToolKeyStore({ storage: openStorage(), now, activationDelayMs: DELAY_MS });
+    const oldKid = await signingKid(store);
+    const { newKid } = await store.rotate();
+    const signedBy = async () => decodeProtectedHeader(await store.sign({ sub: "client" }, { expiresInSeconds: 60 })).kid;
+    expect(await signedBy()).toBe(oldKid);
+    clock += DELAY_MS;
+    expect(await signedBy()).toBe(newKid);
+  });
+
   it("saves a first key on an empty database and a second store adopts it", async () => {
     const storage = openStorage();
     const first = await createToolKeyStore({ storage, now });

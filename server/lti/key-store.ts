@@ -55,6 +55,8 @@ export interface KeyRotation {
 export interface ToolKeyStore {
   /** The keys to sign with; their rotate/retire throw: changes go through this store so storage stays the truth. */
   current(): Promise<ToolKeys>;
+  /** Signs with the key that signs now, so a rotation by another process or the CLI applies at once. */
+  sign: ToolKeys["sign"];
   jwks(): Promise<{ keys: JWK[] }>;
   schedule(): Promise<KeySchedule>;
   rotate(): Promise<KeyRotation>;
@@ -194,6 +196,7 @@ export async function createToolKeyStore(options: CreateToolKeyStoreOptions): Pr
 
   return {
     current: signingKeys,
+    sign: async (payload, opts) => (await signingKeys()).sign(payload, opts),
     jwks: async () => (await signingKeys()).jwks(),
     schedule: async () => keySchedule((await load()).keys, now()),
     async rotate() {

@@ -7,7 +7,7 @@ import {
   registrationList, registrationParams, registrationRemoved, registrationRequest, registrationView, toolConfiguration,
   type RegistrationView,
 } from "../lti/admin-schemas.ts";
-import { KeyStoreError, type ToolKeyStore } from "../lti/key-store.ts";
+import { KeyStoreError } from "../lti/key-store.ts";
 import { publicOrigin, toolUrls } from "../lti/urls.ts";
 import { errorBody } from "../schemas.ts";
 import type { LtiRegistrationRecord } from "../storage/lti-types.ts";
@@ -28,7 +28,7 @@ function keyRefusal(error: unknown): never {
 }
 
 /** Staff-only LTI administration, registered under /v1: what an LMS admin needs to install the tool. */
-export const ltiAdminRoutes: FastifyPluginAsyncZod<AppDeps & { toolKeys: ToolKeyStore }> = async (app, deps) => {
+export const ltiAdminRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const { storage, toolKeys, config } = deps;
   app.addHook("preValidation", async (request) => requireStaff(request.principal));
 

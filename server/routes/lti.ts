@@ -6,17 +6,11 @@ import { generateLaunchToken, hashSecret } from "../auth.ts";
 import type { ApiRole } from "../config.ts";
 import { ApiError } from "../errors.ts";
 import { buildDeepLinkingResponse, parseExercisesCustom, signDeepLinkContext, verifyDeepLinkContext } from "../lti/deep-linking.ts";
-import type { ToolKeyStore } from "../lti/key-store.ts";
-import { createJwksResolver, verifyLaunch, type Launch } from "../lti/launch.ts";
-import { buildLoginRedirect } from "../lti/launch.ts";
+import { buildLoginRedirect, createJwksResolver, verifyLaunch, type Launch } from "../lti/launch.ts";
 import { autoPostPage, deepLinkChoicePage } from "../lti/pages.ts";
 import { AGS_SCORE_SCOPE } from "../lti/registration.ts";
 import { publicOrigin, toolUrls } from "../lti/urls.ts";
 import type { LtiRegistrationRecord } from "../storage/lti-types.ts";
-
-export interface LtiRouteDeps extends AppDeps {
-  readonly toolKeys: ToolKeyStore;
-}
 
 const loginParams = z.object({
   iss: z.string().min(1, "iss is required"),
@@ -73,7 +67,7 @@ function sendPage(reply: FastifyReply, page: { html: string; contentSecurityPoli
  * Launches end in a redirect to the page with a bearer token in the fragment, so nothing depends
  * on cookies (third-party cookies are often blocked inside the LMS iframe).
  */
-export const ltiRoutes: FastifyPluginAsync<LtiRouteDeps> = async (app, deps) => {
+export const ltiRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   const { storage, config, toolKeys, exercises } = deps;
   const jwksResolver = createJwksResolver();
   const catalogueIds = exercises.map((e) => e.id);
