@@ -4,6 +4,7 @@ import { exercises, solutionModule } from "../exercises/index.ts";
 import { createGrader, parseGraderConfig, type Report } from "../grader/index.ts";
 import { createSandboxPool } from "../grader/sandbox/pool.ts";
 import { loadBareSolution, loadColdBareSolution } from "./lib/grader-baseline.ts";
+import { quantile } from "./lib/stats.ts";
 
 const TARGET_OVERHEAD_RATIO = 1.5;
 const TARGET_FIXED_COST_MS = 10;
@@ -157,13 +158,8 @@ function parseOptions(argv: readonly string[]): GraderBenchOptions {
   return { runs, warmupRuns, modes: chosen };
 }
 
-/** Nearest-rank percentile. */
-export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1] ?? Number.NaN;
-}
+/** Nearest-rank percentile of unsorted samples. */
+const percentile = (samples: readonly number[], p: number): number => quantile([...samples].sort((a, b) => a - b), p / 100);
 
 function formatTable(modes: readonly TypecheckMode[], rows: readonly Row[]): string {
   const header = ["phase", ...modes.flatMap((m) => [`tc ${m} p50`, `tc ${m} p99`])];

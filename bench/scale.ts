@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { solutionModule } from "../exercises/index.ts";
 import { startArrivalReceiver } from "./lib/webhook-arrivals.ts";
+import { quantile } from "./lib/stats.ts";
 
 /**
  * Scale-out in one run: the embedded SQLite mode (one process) and PostgreSQL with 1 api + 1 or 2
@@ -27,7 +28,6 @@ function option(args: readonly string[], name: string, fallback: number): number
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 }
-const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
 
 function spawnNode(env: Record<string, string>, ready: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: repoRoot, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "", ...env } });

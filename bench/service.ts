@@ -9,6 +9,7 @@ import { createSandboxPool } from "../grader/sandbox/pool.ts";
 import { loadServerConfig } from "../server/config.ts";
 import { startService } from "../server/service.ts";
 import { startArrivalReceiver } from "./lib/webhook-arrivals.ts";
+import { quantile } from "./lib/stats.ts";
 
 /**
  * N concurrent clients on loopback submit the model solution (async, completion by webhook) for
@@ -18,11 +19,6 @@ import { startArrivalReceiver } from "./lib/webhook-arrivals.ts";
  * Usage: npm run bench -- service [--per-client K] [--clients 1,8,64]
  */
 const WEBHOOK_SECRET = "bench-webhook-secret-0123456789";
-
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-}
 
 function option(args: readonly string[], name: string): string | undefined {
   const i = args.indexOf(name);
