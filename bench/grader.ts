@@ -4,7 +4,7 @@ import { exercises, solutionModule } from "../exercises/index.ts";
 import { createGrader, parseGraderConfig, type Report } from "../grader/index.ts";
 import { createSandboxPool } from "../grader/sandbox/pool.ts";
 import { loadBareSolution, loadColdBareSolution } from "./lib/grader-baseline.ts";
-import { quantile } from "./lib/stats.ts";
+import { formatTable, quantile } from "./lib/stats.ts";
 
 const TARGET_OVERHEAD_RATIO = 1.5;
 const TARGET_FIXED_COST_MS = 10;
@@ -90,7 +90,7 @@ export default async function benchGrader(argv?: unknown): Promise<void> {
   const lines = [
     `grader: model solutions end to end, ${options.runs} runs per mode after ${options.warmupRuns} warm-up, pool size ${config.poolSize}, typecheck ${options.modes.join(" / ")}`,
     "",
-    formatTable(options.modes, rows),
+    phaseTable(options.modes, rows),
     "",
   ];
   perMode.forEach((s, i) => {
@@ -161,12 +161,10 @@ function parseOptions(argv: readonly string[]): GraderBenchOptions {
 /** Nearest-rank percentile of unsorted samples. */
 const percentile = (samples: readonly number[], p: number): number => quantile([...samples].sort((a, b) => a - b), p / 100);
 
-function formatTable(modes: readonly TypecheckMode[], rows: readonly Row[]): string {
+function phaseTable(modes: readonly TypecheckMode[], rows: readonly Row[]): string {
   const header = ["phase", ...modes.flatMap((m) => [`tc ${m} p50`, `tc ${m} p99`])];
   const body = rows.map(([phase, perMode]) => [phase, ...perMode.flatMap((samples) => [percentile(samples, 50).toFixed(2), percentile(samples, 99).toFixed(2)])]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (r: readonly string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
+  return formatTable(header, body, { leftColumns: 1, rule: true });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -15,6 +15,7 @@ import {
   RandomState,
   type PoolMode,
 } from "../reference/index.ts";
+import { formatTable } from "./lib/stats.ts";
 
 type Shape4 = [number, number, number, number];
 type ConvRow = { id: string; op: "conv_forward" | "conv_backward"; shape: Shape4; filter: Shape4; stride: number; pad: number };
@@ -207,14 +208,11 @@ export default async function benchReference(args: readonly string[]): Promise<v
       flops === undefined ? "" : (flops / oursMs / 1e6).toFixed(2),
     ];
   });
-  const widths = header.map((h, col) => Math.max(h.length, ...table.map((r) => (r[col] as string).length)));
-  const line = (cells: string[]) => cells.map((cell, col) => (col < 2 ? cell.padEnd(widths[col] as number) : cell.padStart(widths[col] as number))).join("  ");
   console.log(`reference kernels (float64) vs tfjs-core ${tf.version_core} cpu backend (float32)`);
   console.log(`median CPU time of ${runs} runs after ${warmup} warm-up (${SLOW_RUNS} runs, 1 warm-up for calls over ${SLOW_CALL_MS} ms)`);
   console.log(numpy.note);
   // CPU time keeps other processes' work out, but not their cache pollution: say how busy the box was.
   console.log(`load average during the run: ${loadavg().map((l) => l.toFixed(2)).join(" ")} (${availableParallelism()} cores)`);
   console.log("ratios above 1 mean ours is faster; GFLOP/s counts 2 flops per multiply-add (backward = dA_prev + dW)");
-  console.log(line(header));
-  for (const row of table) console.log(line(row));
+  console.log(formatTable(header, table, { leftColumns: 2 }));
 }

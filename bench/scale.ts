@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { solutionModule } from "../exercises/index.ts";
 import { startArrivalReceiver } from "./lib/webhook-arrivals.ts";
-import { quantile } from "./lib/stats.ts";
+import { formatTable, quantile } from "./lib/stats.ts";
 
 /**
  * Scale-out in one run: the embedded SQLite mode (one process) and PostgreSQL with 1 api + 1 or 2
@@ -164,11 +164,9 @@ export default async function bench(args: readonly string[] = []): Promise<void>
   const header = ["mode", "graded", "wall s", "graded/s", "vs sqlite", "p50 ms", "p99 ms", "queue p50 ms", "queue p99 ms"];
   const cells = rows.map((r) => [r.mode, String(r.graded), r.seconds.toFixed(2), r.perSecond.toFixed(1), (r.perSecond / base).toFixed(2),
     r.p50.toFixed(0), r.p99.toFixed(0), r.overheadP50.toFixed(0), r.overheadP99.toFixed(0)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: readonly string[]) => c.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join("  ");
   process.stdout.write([
     `scale bench: ${total} ${all ? "all-exercise" : "zero_pad"} submissions (model solution) from ${CLIENTS} clients, completion by webhook; every grading process has poolSize=1, gradingConcurrency=1`,
     `p50/p99: POST to webhook arrival; queue: enqueue to grading start over ${serial} serial ?wait=true submissions (no backlog)`,
-    line(header), ...cells.map(line), "",
+    formatTable(header, cells, { leftColumns: 1 }), "",
   ].join("\n"));
 }

@@ -9,7 +9,7 @@ import { createSandboxPool } from "../grader/sandbox/pool.ts";
 import { loadServerConfig } from "../server/config.ts";
 import { startService } from "../server/service.ts";
 import { startArrivalReceiver } from "./lib/webhook-arrivals.ts";
-import { quantile } from "./lib/stats.ts";
+import { formatTable, quantile } from "./lib/stats.ts";
 
 /**
  * N concurrent clients on loopback submit the model solution (async, completion by webhook) for
@@ -107,14 +107,11 @@ export default async function bench(args: readonly string[] = []): Promise<void>
     }
 
     const header = ["clients", "graded", "wall s", "graded/s", "p50 ms", "p99 ms", "grader alone/s", "ratio"];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (cells: readonly string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join("  ");
     process.stdout.write(
       [
         `service bench: model solution (all 8 exercises), poolSize=${config.grader.poolSize}, gradingConcurrency=${config.gradingConcurrency}, typecheck=${config.grader.typecheck}`,
         "grader alone: the same grader and pool called directly, min(clients, gradingConcurrency) in flight, just before each level",
-        line(header),
-        ...rows.map(line),
+        formatTable(header, rows),
         "",
       ].join("\n"),
     );

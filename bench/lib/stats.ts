@@ -15,9 +15,16 @@ export function summarize(samples: readonly number[]): Summary {
   return { n: sorted.length, p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) };
 }
 
-/** Right-aligned columns, the header first. */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/**
+ * The header, then the rows, in columns: the first `leftColumns` left-aligned (names), the rest
+ * right-aligned (figures); `rule` puts a dashed line under the header.
+ */
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  { leftColumns = 0, rule = false }: { leftColumns?: number; rule?: boolean } = {},
+): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join("  ");
-  return [line(header), ...rows.map(line)].join("\n");
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  return [line(header), ...(rule ? [line(widths.map((w) => "-".repeat(w)))] : []), ...rows.map(line)].join("\n");
 }
