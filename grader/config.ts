@@ -5,10 +5,19 @@ import { z } from "zod";
  * The grader's one config schema. The service embeds it in its own config, the CLI parses it once
  * with defaults; both pass the parsed value down. Every limit carries its unit in its name.
  */
+/** The worker RSS ceiling when none is configured: room for the worker itself, its isolate's heap twice over, and the arguments. */
+export const defaultWorkerRssMb = (sandboxMemoryMb: number): number => 2 * sandboxMemoryMb + 256;
+
 export const graderConfigSchema = z.object({
   /** Worker processes; under contention isolated-vm's timeout behaves like wall time, so stay near the core count. */
   poolSize: z.number().int().min(1).max(64).default(Math.max(1, Math.min(availableParallelism(), 8))),
   sandboxMemoryMb: z.number().int().min(8).max(4096).default(128),
+  /**
+   * Ceiling on a worker process's resident memory, watched from outside the worker (/proc), because
+   * V8's heap accounting misses memory it allocates off the heap (a worker grading the model
+   * solution peaks near 110 MB). Default: defaultWorkerRssMb.
+   */
+  sandboxWorkerRssMb: z.number().int().min(64).max(65_536).optional(),
   /** Per-case limit when an exercise sets none of its own. */
   sandboxTimeoutMs: z.number().int().min(10).max(600_000).default(2000),
   exerciseDeadlineMs: z.number().int().min(100).max(3_600_000).default(30_000),
@@ -19,7 +28,12 @@ export const graderConfigSchema = z.object({
   typecheck: z.boolean().default(true),
   /** A check still running after this is abandoned with a "skipped" warning (hostile types can stall tsc). */
   typecheckTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
-});
+})
+  .transform(({ sandboxWorkerRssMb, ...config }) => ({ ...config, sandboxWorkerRssMb: sandboxWorkerRssMb ?? defaultWorkerRssMb(config.sandboxMemoryMb) }))
+  .refine((c) => c.sandboxWorkerRssMb >= c.sandboxMemoryMb + 64, {
+    path: ["sandboxWorkerRssMb"],
+    message: "must be at least sandboxMemoryMb + 64: a worker holds its isolate's heap and more",
+  });
 
 export type GraderConfig = z.infer<typeof graderConfigSchema>;
 

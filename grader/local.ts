@@ -13,7 +13,7 @@ export interface LocalGrader {
 
 /** A grader over the real catalogue and a fresh sandbox pool sized from config: what the CLI and the service start. */
 export function createLocalGrader({ config, log }: { readonly config: GraderConfig; readonly log: GraderLog }): LocalGrader {
-  const pool = createSandboxPool({ size: config.poolSize, sandboxMemoryMb: config.sandboxMemoryMb, maxOutputElements: config.maxOutputElements, log });
+  const pool = createSandboxPool({ size: config.poolSize, sandboxMemoryMb: config.sandboxMemoryMb, workerRssMb: config.sandboxWorkerRssMb, maxOutputElements: config.maxOutputElements, log });
   const grader = createGrader({ pool, exercises: catalogue, log, config });
   return {
     grader,

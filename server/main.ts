@@ -33,6 +33,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const pool = config.role === "api" ? null : createSandboxPool({
     size: config.grader.poolSize,
     sandboxMemoryMb: config.grader.sandboxMemoryMb,
+    workerRssMb: config.grader.sandboxWorkerRssMb,
     maxOutputElements: config.grader.maxOutputElements,
     log: log.child({ component: "sandbox" }),
   });

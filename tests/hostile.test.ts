@@ -198,6 +198,33 @@ const corpus: readonly HostileCase[] = [
     assemble: replacing(),
     expect: { zero_pad: expectation(["passed", "failed"], ["passed", "error"], /rejected while loading/), distribute_value: expectation(["passed", "failed"], ["passed", "error"], /rejected while loading/) },
   },
+  // Memory that V8 commits outside the isolate's limit: closed in the prelude, and watched from outside the worker.
+  {
+    file: "50-resizable-arraybuffer.ts",
+    assemble: replacing("create_mask_from_window"),
+    expect: { create_mask_from_window: failedWith(["error"], /resizable ArrayBuffers/), zero_pad: passed },
+  },
+  {
+    file: "51-resizable-via-intrinsic.ts",
+    assemble: replacing("create_mask_from_window"),
+    expect: { create_mask_from_window: failedWith(["error"], /resizable ArrayBuffers/), zero_pad: passed },
+  },
+  {
+    file: "52-arraybuffer-transfer.ts",
+    assemble: replacing("create_mask_from_window"),
+    expect: { create_mask_from_window: failedWith(["error"], /transfer is not a function/), zero_pad: passed },
+  },
+  // A failure that belongs to one export is not cached as the whole module's.
+  {
+    file: "53-export-getter-loops.ts",
+    assemble: replacing("conv_forward"),
+    expect: { conv_forward: failedWith(["error"], /exports took too long/), conv_backward: passed, pool_forward: passed, pool_backward: passed },
+  },
+  {
+    file: "54-export-getter-throws.ts",
+    assemble: replacing("pool_forward"),
+    expect: { pool_forward: failedWith(["error"], /this getter refuses/), create_mask_from_window: passed, distribute_value: passed, pool_backward: passed },
+  },
 ];
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };

@@ -53,7 +53,7 @@ describe("runaway code", () => {
 });
 
 describe("memory", () => {
-  it("Array(1e8).fill(0) (a fatal V8 OOM that aborts the process) is memory_limit; the worker is replaced and the next exercise graded", async () => {
+  it("Array(1e8).fill(0) (on V8 13 a fill that ignores termination, stopped by the resident-memory watchdog) is memory_limit; the worker is replaced and the next exercise graded", async () => {
     const before = pool.stats().restarts;
     const source = "export const zero_pad = () => Array(1e8).fill(0).length;\nexport const zeroPad = () => 'still graded';";
     const result = await pool.run({ code: compiled(source), deadlineMs: 30_000, exercises: [exercise("zero_pad", [[], []], { timeoutMs: 10_000 }), exercise("zeroPad", [[]])] });
@@ -66,6 +66,37 @@ describe("memory", () => {
     const source = "export function zero_pad(grow: boolean) { if (!grow) return 'ok'; const a: object[] = []; for (;;) a.push({ n: a.length }); }";
     const result = await run(source, [[true], [false]], { timeoutMs: 10_000 });
     expect(casesOf(result)).toEqual([{ kind: "memory_limit", limitMb: MEMORY_MB }, expect.objectContaining({ kind: "returned", value: "ok" })]);
+  });
+
+  it("a string that V8 refuses to grow (RangeError) while the heap is over the limit is memory_limit, without the resident-memory watchdog", async () => {
+    // A ceiling the worker never reaches: only the in-worker check after the throw can call it memory.
+    const unwatched = createSandboxPool({ size: 1, sandboxMemoryMb: MEMORY_MB, workerRssMb: 16_384, maxOutputElements: 1000, log: silentLog });
+    try {
+      const source = `export function zero_pad(grow: boolean) {
+        if (!grow) return "ok";
+        let s = "0123456789abcdef";
+        for (;;) { s = s + s; if (s.charCodeAt(s.length >> 1) === 0x7f) return s.length; }
+      }`;
+      const result = await unwatched.run({ code: compiled(source), deadlineMs: 30_000, exercises: [exercise("zero_pad", [[true], [false]], { timeoutMs: 10_000 })] });
+      expect(casesOf(result)).toEqual([{ kind: "memory_limit", limitMb: MEMORY_MB }, expect.objectContaining({ kind: "returned", value: "ok" })]);
+    } finally {
+      await unwatched.close(1000);
+    }
+  });
+
+  it("resizable ArrayBuffers, ArrayBuffer transfer and Intl (memory the limit does not count) are closed", async () => {
+    const source = `export const zero_pad = () => {
+      const refused = (make: () => unknown) => { try { make(); return "made"; } catch (e) { return (e as Error).message; } };
+      const Intrinsic = new Float64Array(1).buffer.constructor as ArrayBufferConstructor;
+      return [
+        refused(() => new ArrayBuffer(8, { maxByteLength: 1024 })),
+        refused(() => Reflect.construct(Intrinsic, [8, { maxByteLength: 1024 }])),
+        typeof (ArrayBuffer.prototype as any).resize, typeof (ArrayBuffer.prototype as any).transfer, typeof (globalThis as any).Intl,
+        new ArrayBuffer(16).byteLength, new Float64Array(2).buffer instanceof ArrayBuffer,
+      ].join("|");
+    };`;
+    const refusal = "resizable ArrayBuffers (maxByteLength) are not available in the sandbox";
+    expect(returned(casesOf(await run(source))[0])).toBe(`${refusal}|${refusal}|undefined|undefined|undefined|16|true`);
   });
 
   it("a 2 GiB ArrayBuffer is refused inside the isolate", async () => {

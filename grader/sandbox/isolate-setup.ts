@@ -44,14 +44,12 @@ function compileTrusted(isolate: ivm.Isolate, code: string, filename: string, ca
 }
 
 export function createTrustedIsolate(setup: IsolateSetup): TrustedIsolate {
-  const isolate = new ivm.Isolate({
-    memoryLimit: setup.sandboxMemoryMb,
-    onCatastrophicError: (message) => {
-      // isolated-vm's own advice: the process can no longer be trusted. The pool sees the exit.
-      process.stderr.write(`isolated-vm catastrophic error: ${message}\n`);
-      process.abort();
-    },
-  });
+  // No onCatastrophicError: isolated-vm 6 and 7 raise "Script failed to terminate" from their timer
+  // thread, and with a handler set the worker then segfaults (a builtin such as Array(1e8).fill(0)
+  // ignores termination on V8 13). Without one, a fatal OOM still aborts with V8's report, which the
+  // pool reads, and an unterminated script blocks until the pool's watchdogs (stall, resident memory)
+  // kill the worker.
+  const isolate = new ivm.Isolate({ memoryLimit: setup.sandboxMemoryMb });
   const prelude = compileTrusted(isolate, setup.scripts.prelude, "file:///prelude.js", setup.codeCache, "prelude");
   const helper = compileTrusted(isolate, setup.scripts.helper, "file:///autograde-np.js", setup.codeCache, "helper");
   return { isolate, prelude, helper, spareContexts: [] };

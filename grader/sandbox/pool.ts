@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { defaultWorkerRssMb } from "../config.ts";
 import { createArgsEncoder } from "./args-cache.ts";
 import { driveJob } from "./drive.ts";
 import type { WorkerConfig } from "./messages.ts";
@@ -13,6 +14,10 @@ export interface SandboxPoolOptions {
   /** Worker processes. isolated-vm's timeout is wall time under contention, so stay near the core count. */
   readonly size?: number;
   readonly sandboxMemoryMb: number;
+  /** Resident memory ceiling per worker process, watched from outside it. Default defaultWorkerRssMb(sandboxMemoryMb). */
+  readonly workerRssMb?: number;
+  /** How often each worker's resident memory is read. Default 50. */
+  readonly rssPollMs?: number;
   /** Total elements (numbers, booleans, string chunks) one returned value may hold. */
   readonly maxOutputElements: number;
   readonly log: SandboxLog;
@@ -37,7 +42,9 @@ interface QueuedJob {
   readonly reject: (error: unknown) => void;
 }
 
-const WORKER_ENTRY = fileURLToPath(new URL("./worker.ts", import.meta.url));
+// From dist/ (npm run build) this file is .js and the compiled worker runs as is; from source the worker runs through tsx.
+const FROM_SOURCE = import.meta.url.endsWith(".ts");
+const WORKER_ENTRY = fileURLToPath(new URL(FROM_SOURCE ? "./worker.ts" : "./worker.js", import.meta.url));
 const DEFAULT_HELPER = fileURLToPath(new URL("../np/index.ts", import.meta.url));
 
 function positiveInteger(name: string, value: unknown, fallback?: number): number {
@@ -70,8 +77,10 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxPool {
     helperModulePath: options.helperModulePath ?? DEFAULT_HELPER,
   };
   if (config.sandboxMemoryMb < 8) throw new RangeError("createSandboxPool: sandboxMemoryMb must be at least 8 (isolated-vm's minimum)");
+  const workerRssMb = positiveInteger("workerRssMb", options.workerRssMb, defaultWorkerRssMb(config.sandboxMemoryMb));
+  const rssPollMs = positiveInteger("rssPollMs", options.rssPollMs, 50);
   // Resolved here rather than by name so the worker starts whatever the caller's working directory.
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  const execArgv = FROM_SOURCE ? ["--no-node-snapshot", "--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href] : ["--no-node-snapshot"];
   const { log } = options;
   const argsEncoder = createArgsEncoder();
   const driveOptions = { sandboxMemoryMb: config.sandboxMemoryMb, moduleTimeoutMs, outputTimeoutMs, watchdogSlackMs, encodeExercises: argsEncoder.encode };
@@ -84,11 +93,13 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxPool {
   const slots = Array.from({ length: size }, () =>
     createWorkerSlot({
       entry: WORKER_ENTRY,
-      execArgv: ["--no-node-snapshot", "--import", tsx],
+      execArgv,
       config,
       log,
       startupTimeoutMs: positiveInteger("startupTimeoutMs", options.startupTimeoutMs, 20_000),
       maxStartupFailures: positiveInteger("maxStartupFailures", options.maxStartupFailures, 5),
+      workerRssMb,
+      rssPollMs,
       onRestart: () => {
         restarts++;
       },

@@ -8,6 +8,7 @@
  * the student made, so copying the answer out can run no student code and cannot explode in size.
  */
 import { captureBuiltins } from "./prelude-builtins.ts";
+import { closeUncountedMemory } from "./prelude-memory.ts";
 import { createOutputConverter, type TakenResult } from "./prelude-output.ts";
 
 export type { TakenResult } from "./prelude-output.ts";
@@ -27,12 +28,7 @@ export function install(maxOutputElements: number): (op: string, arg?: unknown) 
   const { reflectApply, objectKeys, isArray, ErrorCtor, tagOf, describeThrown } = builtins;
   const convertOutput = createOutputConverter(builtins, maxOutputElements);
 
-  const global = globalThis as Record<string, unknown>;
-  // WebAssembly memory is allocated outside the isolate's memoryLimit; SharedArrayBuffer and Atomics
-  // are only useful for shared-memory tricks. None of the exercises needs them.
-  delete global.WebAssembly;
-  delete global.SharedArrayBuffer;
-  delete global.Atomics;
+  closeUncountedMemory(globalThis as Record<string, unknown>);
 
   let helper: Record<string, unknown> | undefined;
   let NDArray: (new (shape: number[], data: Float64Array) => unknown) | undefined;

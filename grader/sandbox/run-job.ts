@@ -52,6 +52,25 @@ function isTimeout(error: unknown): boolean {
   return error instanceof Error && /timed out/i.test(error.message);
 }
 
+/**
+ * isolated-vm enforces its limit only after a full GC, and lets V8 run past it meanwhile; on V8 13 an
+ * allocation that overshoots can end as a RangeError ("Invalid string length") before that GC comes.
+ * Code that threw while its heap is still over the limit was stopped by memory, whatever it threw.
+ * Asked only after a throw: between collections a healthy heap may sit above the limit too.
+ */
+function overMemoryLimit(isolate: ivm.Isolate, limitMb: number): boolean {
+  if (isolate.isDisposed) return true;
+  const heap = isolate.getHeapStatisticsSync();
+  return heap.used_heap_size + heap.externally_allocated_size > limitMb * 1024 * 1024;
+}
+
+/** How an exercise failed before its first case, and whether every export would fail the same way. */
+interface Unprepared {
+  readonly end: ExerciseEnd;
+  /** Module evaluation fails alike in every context; one export's getter fails only that export. */
+  readonly sharedByAllExports: boolean;
+}
+
 export async function runJob(job: DecodedJob, deps: JobRunnerDeps): Promise<void> {
   const { config, send } = deps;
   const jobStart = performance.now();
@@ -85,9 +104,17 @@ export async function runJob(job: DecodedJob, deps: JobRunnerDeps): Promise<void
     }
   };
 
+  const moduleFailure = (message: string): Unprepared => ({ end: { kind: "module_error", message }, sharedByAllExports: true });
+  const exportFailure = (end: ExerciseEnd): Unprepared => ({ end, sharedByAllExports: false });
+  const memoryLimitHit = (sandbox: SubmissionIsolate): boolean => {
+    if (!overMemoryLimit(sandbox.isolate, config.sandboxMemoryMb)) return false;
+    if (!sandbox.isolate.isDisposed) sandbox.isolate.dispose();
+    return true;
+  };
+
   /** Returns the prepared context, or how the exercise failed before its first case. */
-  const prepare = (sandbox: SubmissionIsolate, exercise: SandboxExercise, exerciseDeadlineAt: number): ExerciseContext | ExerciseEnd => {
-    if (sandbox.student === undefined) return { kind: "module_error", message: `the compiled module was rejected: ${sandbox.compileError ?? "unknown error"}` };
+  const prepare = (sandbox: SubmissionIsolate, exercise: SandboxExercise, exerciseDeadlineAt: number): ExerciseContext | Unprepared => {
+    if (sandbox.student === undefined) return moduleFailure(`the compiled module was rejected: ${sandbox.compileError ?? "unknown error"}`);
     const start = performance.now();
     let context: ivm.Context;
     let api: ivm.Reference;
@@ -98,43 +125,45 @@ export async function runJob(job: DecodedJob, deps: JobRunnerDeps): Promise<void
     } catch (error) {
       // Only a full isolate fails here (earlier student code left it at its limit); anything else is ours.
       if (!isMemoryLimit(error, sandbox.isolate)) throw error;
-      return { kind: "module_error", message: `setting up the sandbox exceeded the memory limit (${config.sandboxMemoryMb} MB)` };
+      return moduleFailure(`setting up the sandbox exceeded the memory limit (${config.sandboxMemoryMb} MB)`);
     }
     const moduleBudget = Math.min(config.moduleTimeoutMs, exerciseDeadlineAt - performance.now(), deadlineAt - performance.now());
     const loaded = call<"ok" | "threw">(sandbox, api, "loadStudent", factory.derefInto({ release: true }), moduleBudget);
     isolateMs += elapsedSince(start);
+    const memoryMessage = `evaluating the module exceeded the memory limit (${config.sandboxMemoryMb} MB)`;
     if (!loaded.ok) {
       switch (loaded.failure) {
         case "memory":
-          return { kind: "module_error", message: `evaluating the module exceeded the memory limit (${config.sandboxMemoryMb} MB)` };
+          return moduleFailure(memoryMessage);
         case "timeout":
-          return { kind: "module_error", message: `evaluating the module took longer than ${Math.round(moduleBudget)} ms` };
+          return moduleFailure(`evaluating the module took longer than ${Math.round(moduleBudget)} ms`);
         case "escaped":
-          return { kind: "module_error", message: `evaluating the module failed: ${loaded.message}` };
+          return moduleFailure(memoryLimitHit(sandbox) ? memoryMessage : `evaluating the module failed: ${loaded.message}`);
       }
     }
     if (loaded.value === "threw") {
+      if (memoryLimitHit(sandbox)) return moduleFailure(memoryMessage);
       const taken = call<TakenResult>(sandbox, api, "takeResult", undefined, config.outputTimeoutMs);
       const message = taken.ok && taken.value.kind === "threw" ? taken.value.message : "<unprintable thrown value>";
-      return { kind: "module_error", message: `evaluating the module threw: ${message}` };
+      return moduleFailure(`evaluating the module threw: ${message}`);
     }
     type Lookup = { kind: "found"; name: string } | { kind: "not_function"; name: string; type: string } | { kind: "absent" } | { kind: "threw" };
     const lookup = call<Lookup>(sandbox, api, "resolveExport", new ivm.ExternalCopy([...exercise.exportNames]).copyInto({ release: true }), config.outputTimeoutMs);
     if (!lookup.ok) {
       const why = lookup.failure === "escaped" ? `failed: ${lookup.message}` : lookup.failure === "memory" ? "exceeded the memory limit" : "took too long";
-      return { kind: "module_error", message: `reading the module's exports ${why}` };
+      return exportFailure({ kind: "module_error", message: `reading the module's exports ${why}` });
     }
     const names = exercise.exportNames.map((n) => `"${n}"`).join(" or ");
     switch (lookup.value.kind) {
       case "found":
         return { context, api };
       case "absent":
-        return { kind: "missing", message: `the module does not export ${names}` };
+        return exportFailure({ kind: "missing", message: `the module does not export ${names}` });
       case "not_function":
-        return { kind: "missing", message: `the export "${lookup.value.name}" is ${lookup.value.type}, not a function` };
+        return exportFailure({ kind: "missing", message: `the export "${lookup.value.name}" is ${lookup.value.type}, not a function` });
       case "threw": {
         const taken = call<TakenResult>(sandbox, api, "takeResult", undefined, config.outputTimeoutMs);
-        return { kind: "module_error", message: `reading the export threw: ${taken.ok && taken.value.kind === "threw" ? taken.value.message : "<unprintable thrown value>"}` };
+        return exportFailure({ kind: "module_error", message: `reading the export threw: ${taken.ok && taken.value.kind === "threw" ? taken.value.message : "<unprintable thrown value>"}` });
       }
     }
   };
@@ -161,9 +190,11 @@ export async function runJob(job: DecodedJob, deps: JobRunnerDeps): Promise<void
         case "timeout":
           return { kind: "timeout", limitMs };
         case "escaped":
+          if (memoryLimitHit(sandbox)) return { kind: "memory_limit", limitMb: config.sandboxMemoryMb };
           return { kind: "threw", message: `an error escaped the call (an unhandled promise rejection?): ${ran.message}`, durationMs };
       }
     }
+    if (ran.value === "threw" && memoryLimitHit(sandbox)) return { kind: "memory_limit", limitMb: config.sandboxMemoryMb };
     const taken = call<TakenResult>(sandbox, api, "takeResult", undefined, config.outputTimeoutMs);
     if (!taken.ok) {
       if (taken.failure === "memory") return { kind: "memory_limit", limitMb: config.sandboxMemoryMb };
@@ -190,7 +221,7 @@ export async function runJob(job: DecodedJob, deps: JobRunnerDeps): Promise<void
         send({ t: "exercise-end", index, end: cachedFailure });
         continue;
       }
-      let prepared: ExerciseContext | ExerciseEnd | undefined;
+      let prepared: ExerciseContext | Unprepared | undefined;
       for (let caseIndex = 0; caseIndex < exercise.cases.length; caseIndex++) {
         if (prepared === undefined) {
           if (current === undefined || current.isolate.isDisposed) current = freshIsolate();
@@ -208,8 +239,8 @@ export async function runJob(job: DecodedJob, deps: JobRunnerDeps): Promise<void
         await deps.yieldToEventLoop();
       }
       if (prepared !== undefined && !("api" in prepared)) {
-        if (prepared.kind === "module_error") cachedFailure = prepared;
-        send({ t: "exercise-end", index, end: prepared });
+        if (prepared.sharedByAllExports) cachedFailure = prepared.end;
+        send({ t: "exercise-end", index, end: prepared.end });
       } else {
         if (prepared !== undefined && !current!.isolate.isDisposed) {
           prepared.api.release();

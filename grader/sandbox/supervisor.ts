@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import type { WorkerConfig, WorkerMessage } from "./messages.ts";
+import { watchResidentMemory } from "./rss.ts";
 
 export interface SandboxLog {
   info(obj: object, msg?: string): void;
@@ -34,6 +35,9 @@ export interface WorkerSlotOptions {
   readonly log: SandboxLog;
   readonly startupTimeoutMs: number;
   readonly maxStartupFailures: number;
+  /** Resident memory above which the worker is killed and its case charged as memory_limit. */
+  readonly workerRssMb: number;
+  readonly rssPollMs: number;
   readonly onRestart: () => void;
 }
 
@@ -96,6 +100,13 @@ function spawnWorker(options: WorkerSlotOptions): Promise<LiveWorker> {
       },
     };
     const startupTimer = setTimeout(() => worker.kill("startup timeout"), options.startupTimeoutMs);
+    const rssWatch =
+      child.pid === undefined
+        ? undefined
+        : watchResidentMemory(child.pid, options.workerRssMb, options.rssPollMs, (rssMb) => {
+            options.log.warn({ pid: child.pid, rssMb: Math.round(rssMb), ceilingMb: options.workerRssMb }, "sandbox worker over its resident memory ceiling");
+            worker.kill(KILLED_FOR_OOM);
+          });
     const onReady = (message: WorkerMessage) => {
       if (message?.t !== "ready") return;
       clearTimeout(startupTimer);
@@ -109,6 +120,7 @@ function spawnWorker(options: WorkerSlotOptions): Promise<LiveWorker> {
     });
     child.on("close", (code, signal) => {
       clearTimeout(startupTimer);
+      rssWatch?.stop();
       exited = { code, signal, killedFor, stderrTail };
       reject(new Error(`sandbox worker exited before it was ready (code ${code}, signal ${signal}): ${stderrTail.slice(-2000)}`));
       for (const listener of exitListeners) listener(exited);

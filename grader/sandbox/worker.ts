@@ -11,10 +11,23 @@ const argsStore = createArgsStore();
 // Eight is the course's exercise count; after the first job the reserve sizes itself by the last job.
 const reserve = createIsolateReserve({ sandboxMemoryMb: config.sandboxMemoryMb, scripts, codeCache: {} }, 8);
 
+// A large case result can outgrow the pipe's buffer and stay queued in this process. If student code
+// then blocks the event loop until the pool kills the worker, queued progress would die with it and
+// finished work would be charged to the student: so between cases, wait until every message is written.
+let unflushed = 0;
+const whenFlushed: (() => void)[] = [];
 const send = (message: WorkerMessage): void => {
-  process.send?.(message);
+  if (process.send === undefined) return;
+  unflushed++;
+  process.send(message, undefined, undefined, () => {
+    unflushed--;
+    if (unflushed === 0) for (const resolve of whenFlushed.splice(0)) resolve();
+  });
 };
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+const yieldToEventLoop = () =>
+  new Promise<void>((resolve) => {
+    setImmediate(() => (unflushed === 0 ? resolve() : whenFlushed.push(resolve)));
+  });
 
 let queue: Promise<void> = Promise.resolve();
 process.on("message", (message: JobMessage) => {
