@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { bearerToken, createAuthenticator, generateSecret, hashSecret } from "./auth.ts";
+import { bearerToken, createAuthenticator, generateLaunchToken, generateSecret, hashSecret, isAdmin, requireAdmin, type Principal } from "./auth.ts";
 import { openSqliteStorage } from "./storage/sqlite.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "autograde-auth-"));
@@ -31,10 +31,26 @@ describe("authentication", () => {
       staticKeys: [{ role: "staff", name: "prof", secret: "staff-secret-123" }],
       storage,
     });
-    expect(await authenticate("staff-secret-123")).toEqual({ role: "staff", name: "prof", keyId: "env:staff:prof" });
-    expect(await authenticate(secret)).toMatchObject({ role: "student", name: "dave" });
+    expect(await authenticate("staff-secret-123")).toEqual({ role: "staff", name: "prof", keyId: "env:staff:prof", origin: "api_key" });
+    expect(await authenticate(secret)).toMatchObject({ role: "student", name: "dave", origin: "api_key" });
     expect(await authenticate("staff-secret-124")).toBeNull();
     await storage.revokeApiKey("dave", 2);
     expect(await authenticate(secret)).toBeNull();
+  });
+
+  it("an LTI staff session is course staff, never an administrator", async () => {
+    const token = generateLaunchToken();
+    await storage.upsertLtiUser({ userKey: "iss|teacher", student: "lti-teacher", issuer: "iss", subject: "teacher", name: null, email: null, now: 1 });
+    await storage.createLtiSession({ id: "s1", tokenHash: hashSecret(token), student: "lti-teacher", role: "staff", userKey: "iss|teacher", expiresAt: Date.now() + 60_000, now: 1 });
+    const authenticate = createAuthenticator({ staticKeys: [{ role: "staff", name: "prof", secret: "staff-secret-123" }], storage });
+    const teacher = await authenticate(token);
+    const prof = await authenticate("staff-secret-123");
+    expect(teacher).toEqual({ role: "staff", name: "lti-teacher", keyId: "lti:lti-teacher", origin: "lti" });
+    expect(isAdmin(prof!)).toBe(true);
+    expect(isAdmin(teacher!)).toBe(false);
+    expect(() => requireAdmin(prof!)).not.toThrow();
+    expect(() => requireAdmin(teacher!)).toThrow(expect.objectContaining({ statusCode: 403, code: "forbidden", message: expect.stringMatching(/course-staff rights .* staff API key/) }));
+    const student: Principal = { role: "student", name: "dave", keyId: "k", origin: "api_key" };
+    expect(() => requireAdmin(student)).toThrow(expect.objectContaining({ statusCode: 403, message: "this needs a staff API key" }));
   });
 });

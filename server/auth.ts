@@ -1,9 +1,18 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { ApiRole, StaticApiKey } from "./config.ts";
+import { ApiError } from "./errors.ts";
 import type { Storage } from "./storage/types.ts";
+
+/** How the principal authenticated: an API key (configured or stored), or an LTI launch's session. */
+export type PrincipalOrigin = "api_key" | "lti";
 
 export interface Principal {
   readonly role: ApiRole;
+  /**
+   * An LTI launch says only what the user is in one LMS context, which a student can create
+   * (a sandbox course): its staff are course staff, never administrators of the service.
+   */
+  readonly origin: PrincipalOrigin;
   /** For students, the identity their submissions are filed under. */
   readonly name: string;
   /** Stable per key: rate limits and idempotency keys are scoped to it. */
@@ -33,7 +42,7 @@ export function bearerToken(header: string | undefined): string | null {
 
 export function createAuthenticator({ staticKeys, storage, now = Date.now }: { staticKeys: readonly StaticApiKey[]; storage: Storage; now?: () => number }) {
   const configured = staticKeys.map((key) => ({
-    principal: { role: key.role, name: key.name, keyId: `env:${key.role}:${key.name}` } satisfies Principal,
+    principal: { role: key.role, name: key.name, keyId: `env:${key.role}:${key.name}`, origin: "api_key" } satisfies Principal,
     digest: Buffer.from(hashSecret(key.secret), "hex"),
   }));
 
@@ -42,7 +51,7 @@ export function createAuthenticator({ staticKeys, storage, now = Date.now }: { s
     if (secret.startsWith(LAUNCH_TOKEN_PREFIX)) {
       const session = await storage.findLtiSession(hash, now());
       // Keyed by the user, not the session: a student launching twice shares one rate limit.
-      return session ? { role: session.role, name: session.student, keyId: `lti:${session.student}` } : null;
+      return session ? { role: session.role, name: session.student, keyId: `lti:${session.student}`, origin: "lti" } : null;
     }
     const digest = Buffer.from(hash, "hex");
     // Compare against every configured key so the time taken does not say which one matched.
@@ -53,6 +62,21 @@ export function createAuthenticator({ staticKeys, storage, now = Date.now }: { s
     if (found) return found;
     // Stored keys are looked up by their SHA-256: the index lookup reveals nothing usable about the secret.
     const stored = await storage.findApiKeyByHash(hash);
-    return stored ? { role: stored.role, name: stored.name, keyId: stored.id } : null;
+    return stored ? { role: stored.role, name: stored.name, keyId: stored.id, origin: "api_key" } : null;
   };
+}
+
+/**
+ * Administration of the service (LTI keys and registrations, webhooks, the LTI user list and
+ * publications): staff API keys alone. Course staff (an LTI Instructor or TA launch) keep the
+ * gradebook, submissions and regrades.
+ */
+export const isAdmin = (principal: Principal): boolean => principal.role === "staff" && principal.origin === "api_key";
+
+export function requireAdmin(principal: Principal): void {
+  if (isAdmin(principal)) return;
+  const message = principal.role === "staff" && principal.origin === "lti"
+    ? "a course launch gives course-staff rights (gradebook, submissions, regrades) only; service administration needs a staff API key"
+    : "this needs a staff API key";
+  throw new ApiError(403, "forbidden", message, { needs: "staff_api_key" });
 }

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import type { ErrorBody } from "./schemas.ts";
+import { StorageUnavailableError } from "./storage/types.ts";
 
 /** A client error with its HTTP status; the one error handler turns it into `{ error, message, details? }`. */
 export class ApiError extends Error {
@@ -35,6 +36,12 @@ const FASTIFY_CODES: Record<string, string> = {
 export function errorHandler(err: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof ApiError) {
     reply.headers(err.headers).code(err.statusCode).send(body(err.code, err.message, err.details));
+    return;
+  }
+  if (err instanceof StorageUnavailableError) {
+    // A warning, not an error: the cause is outside this process (another one holds the lock, or the file was deleted).
+    request.log.warn({ err: err.message }, "storage unavailable");
+    reply.header("retry-after", "2").code(503).send(body("storage_unavailable", `storage is unavailable: ${err.message}`));
     return;
   }
   if (hasZodFastifySchemaValidationErrors(err)) {

@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Grader } from "../grader/index.ts";
 import type { Report } from "../grader/report.ts";
 import { createGradingLoop } from "./grading-loop.ts";
 import { createMetrics } from "./metrics.ts";
 import { openSqliteStorage } from "./storage/sqlite.ts";
 import type { StoredGrading } from "./queue/run-job.ts";
-import type { LeasedQueueStorage, NewSubmission } from "./storage/types.ts";
+import { StorageUnavailableError, type LeasedQueueStorage, type NewSubmission } from "./storage/types.ts";
 import { createWebhookSender } from "./webhooks.ts";
 
 const log = pino({ level: "silent" });
@@ -133,5 +133,43 @@ describe("grading loop", () => {
     pending[0]!.reject(new Error("pool closed"));
     await new Promise((r) => setTimeout(r, 20));
     expect(await storage.listGradings(created.submission.id)).toEqual([]);
+  });
+
+  it("backs off while the storage is unavailable instead of claiming at the poll rate, and resumes once it is back", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+    try {
+      let locked = true;
+      let claims = 0;
+      const flaky: LeasedQueueStorage = {
+        ...storage,
+        async claimJobs(input) {
+          claims++;
+          if (locked) throw new StorageUnavailableError("the database is locked by another process; retry shortly");
+          return storage.claimJobs(input);
+        },
+      };
+      const metrics = createMetrics({ queueDepth: () => flaky.queueDepth(), workerRestarts: () => 0 });
+      const webhooks = createWebhookSender({ config: { webhookMaxAttempts: 1, webhookInitialBackoffMs: 1, webhookTimeoutMs: 1000 }, storage: flaky, log, metrics });
+      const loop = createGradingLoop({
+        storage: flaky, grader: controllableGrader().grader, webhooks, scores: { gradingStored: () => {} }, metrics, log,
+        config: { gradingConcurrency: 1, leaseMs: 60_000, queuePollIntervalMs: 20, maxJobClaims: 3 },
+      });
+      await loop.start();
+      await vi.advanceTimersByTimeAsync(2000);
+      // At the 20 ms poll rate that would be 100 claims; doubling from 20 ms it is 7.
+      expect(claims).toBeGreaterThanOrEqual(3);
+      expect(claims).toBeLessThan(12);
+
+      locked = false;
+      loop.notify();
+      await vi.advanceTimersByTimeAsync(1);
+      const resumedAt = claims;
+      await vi.advanceTimersByTimeAsync(200);
+      expect(claims - resumedAt).toBeGreaterThanOrEqual(5);
+      vi.useRealTimers();
+      await loop.stop(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -2,9 +2,12 @@ import type { Logger } from "pino";
 import type { Grader } from "../grader/index.ts";
 import type { Metrics } from "./metrics.ts";
 import { createJobRunner, drainActive, type ScoreSink } from "./queue/run-job.ts";
-import type { Job, LeasedQueueStorage } from "./storage/types.ts";
+import { StorageUnavailableError, type Job, type LeasedQueueStorage } from "./storage/types.ts";
 import { webhookPayload } from "./views.ts";
 import type { WebhookSender } from "./webhooks.ts";
+
+/** Longest pause between claims while the storage is unavailable (locked by another process). */
+const MAX_UNAVAILABLE_BACKOFF_MS = 10_000;
 
 export interface GradingLoopConfig {
   readonly gradingConcurrency: number;
@@ -64,6 +67,8 @@ export function createGradingLoop({ storage, grader, webhooks, scores, metrics, 
   }
 
   async function loop(): Promise<void> {
+    /** Doubles while the storage refuses claims, so a long lock is not retried at the poll rate. */
+    let backoffMs = 0;
     while (running) {
       const free = config.gradingConcurrency - active.size;
       let claimed = 0;
@@ -72,8 +77,15 @@ export function createGradingLoop({ storage, grader, webhooks, scores, metrics, 
           const jobs = await storage.claimJobs({ limit: free, leaseMs: config.leaseMs, now: now() });
           jobs.forEach(start);
           claimed = jobs.length;
+          backoffMs = 0;
         } catch (err) {
-          log.error({ err }, "claiming jobs failed");
+          if (err instanceof StorageUnavailableError) {
+            backoffMs = Math.min(Math.max(MAX_UNAVAILABLE_BACKOFF_MS, config.queuePollIntervalMs), Math.max(config.queuePollIntervalMs, backoffMs * 2));
+            woken = false;
+            log.warn({ reason: err.message, retryInMs: backoffMs }, "storage unavailable: claiming paused");
+          } else {
+            log.error({ err }, "claiming jobs failed");
+          }
         }
       }
       if ((claimed > 0 && claimed === free) || woken) {
@@ -84,7 +96,7 @@ export function createGradingLoop({ storage, grader, webhooks, scores, metrics, 
         const timer = setTimeout(() => {
           wake = null;
           resolve();
-        }, config.queuePollIntervalMs);
+        }, backoffMs || config.queuePollIntervalMs);
         wake = () => {
           clearTimeout(timer);
           wake = null;
@@ -115,7 +127,8 @@ export function createGradingLoop({ storage, grader, webhooks, scores, metrics, 
         if (record) webhooks.deliver({ submissionId: pending.submissionId, gradingAttempt: pending.gradingAttempt, url: pending.callbackUrl, payload: webhookPayload(record) });
       }
       const tick = setInterval(() => {
-        housekeeping().catch((err: unknown) => log.error({ err }, "lease housekeeping failed"));
+        housekeeping().catch((err: unknown) =>
+          err instanceof StorageUnavailableError ? log.warn({ reason: err.message }, "lease housekeeping skipped: storage unavailable") : log.error({ err }, "lease housekeeping failed"));
       }, Math.max(100, Math.floor(config.leaseMs / 3)));
       tick.unref();
       timers.push(tick);

@@ -173,4 +173,4 @@ export const identity = z.object({
   name: z.string().describe("For students, the name their submissions are filed under"),
 });
 
-export const health = z.object({ status: z.enum(["ok", "draining", "unavailable"]) });
+export const health = z.object({ status: z.enum(["ok", "draining", "unavailable"]), reason: z.string().optional() });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppDeps } from "../app.ts";
-import { requireStaff } from "../app.ts";
+import { requireAdmin } from "../auth.ts";
 import { ApiError } from "../errors.ts";
 import {
   deploymentsRequest, keyParams, keyRetirement, keyRotation, ltiUserList, publicationList, publicationQuery,
@@ -27,10 +27,13 @@ function keyRefusal(error: unknown): never {
   throw error;
 }
 
-/** Staff-only LTI administration, registered under /v1: what an LMS admin needs to install the tool. */
+/**
+ * LTI administration for staff API keys alone, registered under /v1: what an LMS admin needs to
+ * install the tool. An LTI staff session comes from a context anyone may create, so it gets 403.
+ */
 export const ltiAdminRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const { storage, toolKeys, config } = deps;
-  app.addHook("preValidation", async (request) => requireStaff(request.principal));
+  app.addHook("preValidation", async (request) => requireAdmin(request.principal));
 
   app.get(
     "/lti/tool",

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppDeps } from "../app.ts";
 import { requireStaff } from "../app.ts";
+import { requireAdmin } from "../auth.ts";
 import { ApiError } from "../errors.ts";
 import { buildGradebook, gradebookCsv } from "../gradebook.ts";
 import {
@@ -16,7 +17,11 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
 
   app.get(
     "/submissions/:id/deliveries",
-    { schema: { tags: ["staff"], description: "Webhook delivery attempts for this submission.", params: submissionParams, response: { 200: deliveryList, ...errors } } },
+    {
+      // Webhooks are service administration: their URLs point inside the network.
+      preValidation: async (request) => requireAdmin(request.principal),
+      schema: { tags: ["staff"], description: "Webhook delivery attempts for this submission (staff API keys only).", params: submissionParams, response: { 200: deliveryList, ...errors } },
+    },
     async (request) => {
       if (!(await storage.getSubmission(request.params.id))) throw new ApiError(404, "not_found", `no submission ${request.params.id}`);
       const deliveries = await storage.listDeliveries(request.params.id);

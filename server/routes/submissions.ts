@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppDeps } from "../app.ts";
+import { isAdmin } from "../auth.ts";
 import { ApiError } from "../errors.ts";
 import {
   errorBody, gradingHistory, reportQuery, submissionAccepted, submissionList, submissionListQuery, submissionParams,
@@ -82,8 +83,8 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     async (request, reply) => {
       const principal = request.principal;
       // The server POSTs to the callback from inside the network: a student could aim it at internal services.
-      if (request.body.callbackUrl !== undefined && principal.role !== "staff") {
-        throw new ApiError(403, "forbidden", "callbackUrl: only staff keys may register a callback; submit without it", { field: "callbackUrl" });
+      if (request.body.callbackUrl !== undefined && !isAdmin(principal)) {
+        throw new ApiError(403, "forbidden", "callbackUrl: only staff keys (API keys, not course launches) may register a callback; submit without it", { field: "callbackUrl" });
       }
       if (deps.draining()) throw new ApiError(503, "draining", "the server is shutting down; retry shortly", undefined, { "retry-after": "5" });
       const { source, exercises, callbackUrl } = request.body;
@@ -107,10 +108,15 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
           requestHash,
           now: Date.now(),
         },
-        { maxQueueDepth: config.maxQueueDepth },
+        // Staff API keys are exempt: a bulk upload by course staff is not one student hogging the queue.
+        { maxQueueDepth: config.maxQueueDepth, maxQueuedPerSubmitter: isAdmin(principal) ? null : config.maxQueuedPerStudent },
       );
       if (result.kind === "idempotency_conflict") {
         throw new ApiError(409, "idempotency_conflict", "this Idempotency-Key was used with a different body", { submissionId: result.existingId });
+      }
+      if (result.kind === "too_many_queued") {
+        throw new ApiError(429, "too_many_queued", `${result.queued} of your submissions are still waiting to be graded (at most ${result.max}); retry once one is graded`,
+          { queued: result.queued, max: result.max }, { "retry-after": "15" });
       }
       if (result.kind === "queue_full") {
         throw new ApiError(503, "queue_full", `the grading queue is full (${result.depth} waiting); retry later`, undefined, { "retry-after": "30" });

@@ -74,9 +74,21 @@ export async function openPostgresStorage({ pool, enqueue }: { pool: pg.Pool; en
         const seen = await byKey();
         if (seen) return seen;
       }
+      const maxQueued = limits.maxQueuedPerSubmitter ?? null;
       const created = await transaction(async (client) => {
         const [depth] = await rows("SELECT COUNT(*) AS n FROM jobs", [], client);
         if (Number(depth!.n) >= limits.maxQueueDepth) return { kind: "queue_full", depth: Number(depth!.n) } as const;
+        if (maxQueued !== null) {
+          // Under READ COMMITTED two requests could both count below the cap: one submitter's inserts
+          // are serialised by a lock held until this transaction ends.
+          await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`autograde.queued:${input.submittedBy}`]);
+          const [ungraded] = await rows(
+            "SELECT COUNT(*) AS n FROM jobs j JOIN submissions s ON s.id = j.submission_id WHERE j.attempt = 1 AND s.submitted_by = $1",
+            [input.submittedBy],
+            client,
+          );
+          if (Number(ungraded!.n) >= maxQueued) return { kind: "too_many_queued", queued: Number(ungraded!.n), max: maxQueued } as const;
+        }
         const id = randomUUID();
         // A concurrent request with the same key wins the unique constraint; this one then replays it.
         const inserted = await rows(
@@ -216,6 +228,14 @@ export async function openPostgresStorage({ pool, enqueue }: { pool: pg.Pool; en
     },
     async listApiKeys() {
       return (await rows("SELECT * FROM api_keys ORDER BY created_at, id")).map(toKey);
+    },
+    async health() {
+      try {
+        await pool.query("SELECT 1");
+        return { ok: true } as const;
+      } catch (err) {
+        return { ok: false, reason: `PostgreSQL is unreachable: ${err instanceof Error ? err.message : String(err)}` } as const;
+      }
     },
     async close() {
       // The pool belongs to the caller (pg-boss and the listener share the database, not this pool's lifetime).

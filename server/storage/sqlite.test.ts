@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { MIGRATIONS } from "./migrations.ts";
 import { openSqliteStorage } from "./sqlite.ts";
 import { fakeReport, storageContract, submission } from "./storage-contract.ts";
-import type { LeasedQueueStorage } from "./types.ts";
+import { StorageUnavailableError, type LeasedQueueStorage } from "./types.ts";
 
 const limits = { maxQueueDepth: 100 };
 const registration = {
@@ -92,5 +92,48 @@ describe("sqlite storage leases", () => {
     const reopened = new Database(file);
     expect(reopened.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
     reopened.close();
+  });
+});
+
+describe("sqlite storage when the file is locked or gone", () => {
+  let dir: string;
+  let file: string;
+  let storage: LeasedQueueStorage;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "autograde-storage-"));
+    file = join(dir, "autograde.sqlite");
+    storage = openSqliteStorage({ file });
+  });
+  afterEach(async () => {
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("another connection's exclusive lock is a typed StorageUnavailableError and an unhealthy storage, until released", async () => {
+    const other = new Database(file);
+    other.exec("BEGIN EXCLUSIVE");
+    try {
+      await expect(storage.createSubmission(submission(), limits)).rejects.toBeInstanceOf(StorageUnavailableError);
+      await expect(storage.claimJobs({ limit: 1, leaseMs: 1000, now: 1 })).rejects.toThrow(/locked by another process/);
+      // Reads go on under the lock (WAL), so readiness must ask whether a write could start.
+      expect(await storage.queueDepth()).toEqual({ queued: 0, running: 0 });
+      expect(await storage.health()).toEqual({ ok: false, reason: expect.stringMatching(/locked by another process/) });
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    expect(await storage.health()).toEqual({ ok: true });
+    expect((await storage.createSubmission(submission(), limits)).kind).toBe("created");
+  });
+
+  it("a deleted or replaced file refuses every call and says so", async () => {
+    await storage.createSubmission(submission(), limits);
+    rmSync(file);
+    expect(await storage.health()).toEqual({ ok: false, reason: expect.stringContaining(`${file} was deleted`) });
+    await expect(storage.createSubmission(submission(), limits)).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(storage.queueDepth()).rejects.toThrow(/was deleted/);
+    writeFileSync(`${file}.new`, "");
+    renameSync(`${file}.new`, file);
+    expect(await storage.health()).toEqual({ ok: false, reason: expect.stringContaining("was replaced") });
   });
 });

@@ -4,16 +4,17 @@ import { randomBytes, randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import type { ExerciseId } from "../../exercises/types.ts";
 import { MIGRATIONS } from "./migrations.ts";
+import { createSqliteGuard } from "./sqlite-guard.ts";
 import { createSqliteLtiStorage } from "./sqlite-lti.ts";
 import { decodeCursor, encodeCursor, GRADEBOOK_SELECT, gradebookSelect, parseGrading, SUBMISSION_SELECT, toGradebookCell, toJob, toDelivery, toKey, toSubmission, type Row } from "./sqlite-rows.ts";
 import type { CreateSubmissionResult, Job, LeasedQueueStorage, Storage, SubmissionRecord } from "./types.ts";
 
-export function openSqliteStorage(options: { file: string }): LeasedQueueStorage {
+export function openSqliteStorage(options: { file: string; busyTimeoutMs?: number }): LeasedQueueStorage {
   if (options.file !== ":memory:") mkdirSync(dirname(options.file), { recursive: true });
   const db = new Database(options.file);
+  const guard = createSqliteGuard(db, { file: options.file, ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }) });
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   migrate(db);
 
@@ -21,6 +22,8 @@ export function openSqliteStorage(options: { file: string }): LeasedQueueStorage
     byId: db.prepare(`${SUBMISSION_SELECT} WHERE s.id = ?`),
     byIdempotency: db.prepare("SELECT id, request_hash FROM submissions WHERE submitted_by = ? AND idempotency_key = ?"),
     activeJobs: db.prepare("SELECT COUNT(*) AS n FROM jobs"),
+    // Attempt 1 not yet stored: never graded. Regrades (later attempts) are staff's doing, not the student's.
+    ungradedBy: db.prepare("SELECT COUNT(*) AS n FROM jobs j JOIN submissions s ON s.id = j.submission_id WHERE j.attempt = 1 AND s.submitted_by = ?"),
     depth: db.prepare("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state"),
     insertSubmission: db.prepare(`INSERT INTO submissions
       (id, student, submitted_by, source, exercises, callback_url, idempotency_key, request_hash, created_at)
@@ -70,7 +73,7 @@ export function openSqliteStorage(options: { file: string }): LeasedQueueStorage
   };
 
   const createSubmission = db.transaction(
-    (input: Parameters<Storage["createSubmission"]>[0], maxQueueDepth: number): CreateSubmissionResult => {
+    (input: Parameters<Storage["createSubmission"]>[0], maxQueueDepth: number, maxQueued: number | null): CreateSubmissionResult => {
       if (input.idempotencyKey !== null) {
         const existing = stmt.byIdempotency.get(input.submittedBy, input.idempotencyKey) as Row | undefined;
         if (existing) {
@@ -80,6 +83,11 @@ export function openSqliteStorage(options: { file: string }): LeasedQueueStorage
       }
       const depth = Number((stmt.activeJobs.get() as Row).n);
       if (depth >= maxQueueDepth) return { kind: "queue_full", depth };
+      if (maxQueued !== null) {
+        // Counted inside the IMMEDIATE transaction, which holds the write lock: no concurrent insert slips past.
+        const queued = Number((stmt.ungradedBy.get(input.submittedBy) as Row).n);
+        if (queued >= maxQueued) return { kind: "too_many_queued", queued, max: maxQueued };
+      }
       const id = randomUUID();
       stmt.insertSubmission.run({
         ...input,
@@ -141,10 +149,10 @@ export function openSqliteStorage(options: { file: string }): LeasedQueueStorage
     return ids.length;
   });
 
-  return {
+  const storage: LeasedQueueStorage = {
     ...createSqliteLtiStorage(db),
     async createSubmission(input, limits) {
-      return createSubmission.immediate(input, limits.maxQueueDepth);
+      return createSubmission.immediate(input, limits.maxQueueDepth, limits.maxQueuedPerSubmitter ?? null);
     },
     async getSubmission(id) {
       return getSubmission(id);
@@ -243,10 +251,14 @@ export function openSqliteStorage(options: { file: string }): LeasedQueueStorage
     async listApiKeys() {
       return (stmt.keys.all() as Row[]).map(toKey);
     },
+    async health() {
+      return guard.health();
+    },
     async close() {
       if (db.open) db.close();
     },
   };
+  return guard.wrap(storage);
 }
 
 function migrate(db: Database.Database): void {

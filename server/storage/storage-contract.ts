@@ -91,6 +91,35 @@ export function storageContract(name: string, harness: StorageHarness): void {
       expect(await storage.createSubmission(submission(), { maxQueueDepth: 1 })).toEqual({ kind: "queue_full", depth: 1 });
     });
 
+    it("caps one submitter's ungraded submissions inside the storing transaction; regrades and replays do not count", async () => {
+      const capped = { maxQueueDepth: 100, maxQueuedPerSubmitter: 2 };
+      // Concurrent requests: a count taken outside the transaction would let several past the cap.
+      const burst = await Promise.all(Array.from({ length: 6 }, (_, i) => storage.createSubmission(submission({ requestHash: `r${i}` }), capped)));
+      expect(burst.filter((r) => r.kind === "created")).toHaveLength(2);
+      expect(burst.filter((r) => r.kind !== "created")).toEqual(Array.from({ length: 4 }, () => ({ kind: "too_many_queued", queued: 2, max: 2 })));
+      expect(await storage.queueDepth()).toEqual({ queued: 2, running: 0 });
+
+      // Another submitter has a cap of their own; no cap (a staff key) is no cap.
+      const bob = submission({ student: "bob", submittedBy: "bob", idempotencyKey: "kb", requestHash: "b" });
+      expect((await storage.createSubmission(bob, { maxQueueDepth: 100, maxQueuedPerSubmitter: 1 })).kind).toBe("created");
+      expect((await storage.createSubmission(bob, { maxQueueDepth: 100, maxQueuedPerSubmitter: 1 })).kind).toBe("replayed");
+      expect(await storage.createSubmission({ ...bob, idempotencyKey: null }, { maxQueueDepth: 100, maxQueuedPerSubmitter: 1 })).toEqual({ kind: "too_many_queued", queued: 1, max: 1 });
+      expect((await storage.createSubmission(submission({ student: "prof", submittedBy: "prof" }), { maxQueueDepth: 100, maxQueuedPerSubmitter: null })).kind).toBe("created");
+
+      // Running is still ungraded; once graded the slot is free, and a staff regrade of it takes none.
+      const [job] = await take(1);
+      expect(job?.student).toBe("alice");
+      expect((await storage.createSubmission(submission(), capped)).kind).toBe("too_many_queued");
+      await storage.completeJob(job!, { status: "graded", report: fakeReport(10) }, { startedAt: 1, finishedAt: 2 });
+      expect(await storage.enqueueRegrade(job!.submissionId, 3)).toEqual({ attempt: 2, queued: true });
+      expect((await storage.createSubmission(submission(), capped)).kind).toBe("created");
+      expect(await storage.createSubmission(submission(), capped)).toEqual({ kind: "too_many_queued", queued: 2, max: 2 });
+    });
+
+    it("reports itself healthy", async () => {
+      expect(await storage.health()).toEqual({ ok: true });
+    });
+
     it("marks a taken job running and stores one grading per attempt, refusing a stale holder's error", async () => {
       const created = await storage.createSubmission(submission(), limits);
       if (created.kind !== "created") throw new Error(created.kind);

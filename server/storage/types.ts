@@ -50,7 +50,20 @@ export type CreateSubmissionResult =
   | { readonly kind: "created"; readonly submission: SubmissionRecord }
   | { readonly kind: "replayed"; readonly submission: SubmissionRecord }
   | { readonly kind: "idempotency_conflict"; readonly existingId: string }
-  | { readonly kind: "queue_full"; readonly depth: number };
+  | { readonly kind: "queue_full"; readonly depth: number }
+  /** The submitter already has `queued` (>= max) submissions waiting for or in their first grading. */
+  | { readonly kind: "too_many_queued"; readonly queued: number; readonly max: number };
+
+export interface SubmissionLimits {
+  readonly maxQueueDepth: number;
+  /**
+   * At most this many of one submitter's (`submittedBy`) submissions not yet graded once; null or
+   * absent: no cap. Regrades do not count: staff queue them, not the student.
+   */
+  readonly maxQueuedPerSubmitter?: number | null;
+}
+
+export type StorageHealth = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 export interface SubmissionFilter {
   readonly student?: string;
@@ -113,8 +126,8 @@ export interface PendingWebhook {
 }
 
 export interface Storage extends LtiStorage {
-  /** Stores the submission and enqueues its grading in one transaction. */
-  createSubmission(input: NewSubmission, limits: { maxQueueDepth: number }): Promise<CreateSubmissionResult>;
+  /** Stores the submission and enqueues its grading in one transaction, which also checks the limits. */
+  createSubmission(input: NewSubmission, limits: SubmissionLimits): Promise<CreateSubmissionResult>;
   getSubmission(id: string): Promise<SubmissionRecord | null>;
   getSource(id: string): Promise<string | null>;
   listSubmissions(filter: SubmissionFilter): Promise<{ items: SubmissionRecord[]; nextCursor: string | null }>;
@@ -148,6 +161,9 @@ export interface Storage extends LtiStorage {
   /** Revokes by id, or every active key of that name; returns how many. */
   revokeApiKey(idOrName: string, now: number): Promise<number>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
+
+  /** Whether the storage can take writes now (readiness); never throws. */
+  health(): Promise<StorageHealth>;
 
   close(): Promise<void>;
 }
@@ -184,5 +200,16 @@ export class InvalidCursorError extends Error {
   override name = "InvalidCursorError";
   constructor() {
     super("cursor is not one this server issued");
+  }
+}
+
+/**
+ * The storage cannot serve now (the database is locked by another process, or its file was
+ * deleted under us): infrastructure, mapped to a 503 with Retry-After rather than a 500.
+ */
+export class StorageUnavailableError extends Error {
+  override name = "StorageUnavailableError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
   }
 }
