@@ -9,10 +9,10 @@ export const meRoutes: FastifyPluginAsyncZod<AppDeps> = async (app) => {
     {
       schema: {
         tags: ["auth"],
-        description: "The role and name of the calling API key.",
+        description: "The role and name of the caller, and whether it signed in with an API key or an LTI launch.",
         response: { 200: identity, 401: errorBody, 429: errorBody },
       },
     },
-    async (request) => ({ role: request.principal.role, name: request.principal.name }),
+    async (request) => ({ role: request.principal.role, name: request.principal.name, origin: request.principal.origin }),
   );
 };

@@ -12,7 +12,7 @@ const optionalNumber = z.optional(z.nullable(z.number()));
 export const role = z.enum(["staff", "student"]);
 export type Role = z.infer<typeof role>;
 
-export const identity = z.object({ role, name: z.string() });
+export const identity = z.object({ role, name: z.string(), origin: z.optional(z.enum(["api_key", "lti"])) });
 export type Identity = z.infer<typeof identity>;
 
 export const exerciseDetail = z.object({

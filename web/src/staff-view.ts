@@ -13,7 +13,8 @@ export interface StaffViewOptions {
   announce: (message: string) => void;
 }
 
-export async function mountStaffView({ api, root, announce }: StaffViewOptions): Promise<void> {
+export async function mountStaffView({ api, identity, root, announce }: StaffViewOptions): Promise<void> {
+  const administers = identity.origin !== "lti";
   const gradebookSlot = h("div", { class: "table-scroll" });
   const drillHeading = h("h2", { id: "drill-heading", tabindex: -1 });
   const submissionsSlot = h("div", { class: "table-scroll" });
@@ -56,7 +57,8 @@ export async function mountStaffView({ api, root, announce }: StaffViewOptions):
   await refresh();
 
   async function refresh(): Promise<void> {
-    const [book, users] = await Promise.all([api.gradebook(), api.ltiUsers()]);
+    // LMS names, emails and publications are administration: a course launch's staff see student ids.
+    const [book, users] = await Promise.all([api.gradebook(), administers ? api.ltiUsers() : { users: [] }]);
     names = new Map(users.users.flatMap((u) => {
       const label = u.name ?? u.email;
       return label ? [[u.student, label] as const] : [];
@@ -105,7 +107,7 @@ export async function mountStaffView({ api, root, announce }: StaffViewOptions):
         h("tbody", {}, newestFirst(page.items).map(submissionRow)),
       ),
     );
-    renderPublications(names.has(student) ? (await api.ltiPublications(student)).publications : []);
+    renderPublications(administers && names.has(student) ? (await api.ltiPublications(student)).publications : []);
     drillDown.hidden = false;
     if (moveFocus) drillHeading.focus();
   }
