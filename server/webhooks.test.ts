@@ -28,10 +28,12 @@ describe("webhook sender", () => {
   it("signs the raw body, retries a 500, stops at a 4xx, and records every attempt", async () => {
     const statuses = [500, 200, 404];
     const received: { body: string; signature: string | undefined }[] = [];
-    const receiver = createServer(async (req, res) => {
-      received.push({ body: await readBody(req), signature: req.headers[SIGNATURE_HEADER] as string | undefined });
-      res.statusCode = statuses.shift() ?? 500;
-      res.end();
+    const receiver = createServer((req, res) => {
+      void readBody(req).then((body) => {
+        received.push({ body, signature: req.headers[SIGNATURE_HEADER] as string | undefined });
+        res.statusCode = statuses.shift() ?? 500;
+        res.end();
+      });
     });
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;

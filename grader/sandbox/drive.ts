@@ -123,6 +123,9 @@ function runSegment(
           timings.runMs += message.runMs;
           finish(job.exercises.length);
           return;
+        case "ready":
+          // Sent once, before the worker's first job; a segment never sees it.
+          break;
       }
       armStall();
     });
