@@ -33,6 +33,8 @@ export const serverConfigSchema = z.object({
   /** Jobs graded at once by this process; the grader's pool queues beyond its own size. */
   gradingConcurrency: positiveInt.max(256).default(2),
   maxQueueDepth: positiveInt.default(1000),
+  /** Submissions one key or launch may have waiting or grading at once; staff API keys are exempt. */
+  maxQueuedPerStudent: positiveInt.max(10_000).default(3),
   rateLimitPerMinute: positiveInt.default(600),
   waitMaxMs: z.number().int().min(0).max(600_000).default(30_000),
   /** A claimed job is requeued when its lease lapses (the holder crashed); holders renew it. */
@@ -63,6 +65,13 @@ export const serverConfigSchema = z.object({
   ltiSessionTtlMs: z.number().int().min(60_000).max(7 * 24 * 3_600_000).default(8 * 3_600_000),
   /** How long the browser has between /lti/login and /lti/launch. */
   ltiLoginStateTtlMs: z.number().int().min(10_000).max(3_600_000).default(600_000),
+  /** How long the login and launch pages wait for the LMS to answer an lti.put_data / lti.get_data postMessage. */
+  ltiPlatformStorageTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
+  /**
+   * Refuse logins whose platform offers no postMessage storage. Otherwise they fall back to an
+   * unbound state, which an attacker can also choose by leaving lti_storage_target out of their own login.
+   */
+  ltiRequirePlatformStorage: z.boolean().default(false),
   /** best: the gradebook's best score per exercise, summed over the line item's exercises; latest: the newest grading's. */
   ltiScorePolicy: z.enum(["best", "latest"]).default("best"),
   /**
@@ -89,6 +98,7 @@ const ENV: readonly { env: string; path: readonly [string] | readonly ["grader",
   { env: "AUTOGRADE_LOG_LEVEL", path: ["logLevel"], kind: "string" },
   { env: "AUTOGRADE_GRADING_CONCURRENCY", path: ["gradingConcurrency"], kind: "int" },
   { env: "AUTOGRADE_MAX_QUEUE_DEPTH", path: ["maxQueueDepth"], kind: "int" },
+  { env: "AUTOGRADE_MAX_QUEUED_PER_STUDENT", path: ["maxQueuedPerStudent"], kind: "int" },
   { env: "AUTOGRADE_RATE_LIMIT_PER_MINUTE", path: ["rateLimitPerMinute"], kind: "int" },
   { env: "AUTOGRADE_WAIT_MAX_MS", path: ["waitMaxMs"], kind: "int" },
   { env: "AUTOGRADE_LEASE_MS", path: ["leaseMs"], kind: "int" },
@@ -107,12 +117,15 @@ const ENV: readonly { env: string; path: readonly [string] | readonly ["grader",
   { env: "AUTOGRADE_LTI_FRAME_ANCESTORS", path: ["ltiFrameAncestors"], kind: "list" },
   { env: "AUTOGRADE_LTI_SESSION_TTL_MS", path: ["ltiSessionTtlMs"], kind: "int" },
   { env: "AUTOGRADE_LTI_LOGIN_STATE_TTL_MS", path: ["ltiLoginStateTtlMs"], kind: "int" },
+  { env: "AUTOGRADE_LTI_PLATFORM_STORAGE_TIMEOUT_MS", path: ["ltiPlatformStorageTimeoutMs"], kind: "int" },
+  { env: "AUTOGRADE_LTI_REQUIRE_PLATFORM_STORAGE", path: ["ltiRequirePlatformStorage"], kind: "bool" },
   { env: "AUTOGRADE_LTI_SCORE_POLICY", path: ["ltiScorePolicy"], kind: "string" },
   { env: "AUTOGRADE_LTI_KEY_ACTIVATION_DELAY_MS", path: ["ltiKeyActivationDelayMs"], kind: "int" },
   { env: "AUTOGRADE_LTI_PUBLISH_MAX_ATTEMPTS", path: ["ltiPublishMaxAttempts"], kind: "int" },
   { env: "AUTOGRADE_LTI_PUBLISH_INITIAL_BACKOFF_MS", path: ["ltiPublishInitialBackoffMs"], kind: "int" },
   { env: "AUTOGRADE_POOL_SIZE", path: ["grader", "poolSize"], kind: "int" },
   { env: "AUTOGRADE_SANDBOX_MEMORY_MB", path: ["grader", "sandboxMemoryMb"], kind: "int" },
+  { env: "AUTOGRADE_SANDBOX_WORKER_RSS_MB", path: ["grader", "sandboxWorkerRssMb"], kind: "int" },
   { env: "AUTOGRADE_SANDBOX_TIMEOUT_MS", path: ["grader", "sandboxTimeoutMs"], kind: "int" },
   { env: "AUTOGRADE_EXERCISE_DEADLINE_MS", path: ["grader", "exerciseDeadlineMs"], kind: "int" },
   { env: "AUTOGRADE_SUBMISSION_DEADLINE_MS", path: ["grader", "submissionDeadlineMs"], kind: "int" },

@@ -171,6 +171,7 @@ export type Gradebook = z.infer<typeof gradebook>;
 export const identity = z.object({
   role: z.enum(API_ROLES),
   name: z.string().describe("For students, the name their submissions are filed under"),
+  origin: z.enum(["api_key", "lti"]).describe("How the caller signed in: an LTI launch's staff have course-staff rights only, never the administration routes"),
 });
 
 export const health = z.object({ status: z.enum(["ok", "draining", "unavailable"]), reason: z.string().optional() });

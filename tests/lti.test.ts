@@ -111,7 +111,7 @@ describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) =>
     const token = tokenFrom(studentLaunch);
     const student = client(served.url, token);
     const me = await student.get("/v1/me");
-    expect(me.json).toEqual({ role: "student", name: expect.stringMatching(/^lti-[0-9a-f]{20}$/) });
+    expect(me.json).toEqual({ role: "student", name: expect.stringMatching(/^lti-[0-9a-f]{20}$/), origin: "lti" });
 
     const graded = await student.post("/v1/submissions?wait=true", { source: distributeSolution, exercises: ["distribute_value"] });
     expect(graded.status).toBe(200);

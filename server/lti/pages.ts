@@ -4,6 +4,8 @@ export interface Page {
   readonly html: string;
   /** Send as the Content-Security-Policy header of this one response: its nonce is single use. */
   readonly contentSecurityPolicy: string;
+  /** Omitted: no-referrer. */
+  readonly referrerPolicy?: "same-origin";
 }
 
 const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -12,12 +14,12 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
-const freshNonce = (): string => randomBytes(16).toString("base64");
+export const freshNonce = (): string => randomBytes(16).toString("base64");
 
 // Anything else (a space, `;`, a quote) would let a caller's value add directives to the policy.
 const FRAME_ANCESTOR = /^(?:'self'|https?:\/\/(?:\*\.)?[A-Za-z0-9.-]+(?::\d{1,5})?)$/;
 
-function frameAncestorsDirective(sources: readonly string[]): string {
+export function frameAncestorsDirective(sources: readonly string[]): string {
   for (const source of sources) {
     if (!FRAME_ANCESTOR.test(source)) throw new Error(`frameAncestors entry ${JSON.stringify(source)} must be 'self' or an http(s) origin`);
   }
@@ -29,13 +31,14 @@ fieldset{border:1px solid #888;border-radius:.4rem;padding:1rem}legend{font-weig
 .choice{margin:.4rem 0}label{margin-left:.4rem}button{margin-top:1rem;padding:.5rem 1.2rem;font-size:1rem}
 button:focus,input:focus{outline:3px solid #1a5fb4;outline-offset:2px}`;
 
-function htmlDocument(title: string, nonce: string, body: string, script = ""): string {
+/** `referrer` is no-referrer unless the page must send an Origin header with its own same-origin form post. */
+export function htmlDocument(title: string, nonce: string, body: string, script = "", referrer: "no-referrer" | "same-origin" = "no-referrer"): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="${referrer}">
 <title>${escapeHtml(title)}</title>
 <style nonce="${nonce}">${STYLE}</style>
 </head>

@@ -7,10 +7,12 @@ import type { ApiRole } from "../config.ts";
 import { ApiError } from "../errors.ts";
 import { buildDeepLinkingResponse, parseExercisesCustom, signDeepLinkContext, verifyDeepLinkContext } from "../lti/deep-linking.ts";
 import { buildLoginRedirect, createJwksResolver, verifyLaunch, type Launch } from "../lti/launch.ts";
-import { autoPostPage, deepLinkChoicePage } from "../lti/pages.ts";
+import { autoPostPage, deepLinkChoicePage, type Page } from "../lti/pages.ts";
+import { createStorageBinding, fromToolPage, storageValueMatches, type StateBinding } from "../lti/storage-binding.ts";
+import { platformStorageKey, storageLaunchPage, storageLoginPage, STORAGE_VALUE_FIELD } from "../lti/storage-pages.ts";
 import { AGS_SCORE_SCOPE } from "../lti/registration.ts";
 import { publicOrigin, toolUrls } from "../lti/urls.ts";
-import type { LtiRegistrationRecord } from "../storage/lti-types.ts";
+import type { LtiLoginState, LtiRegistrationRecord } from "../storage/lti-types.ts";
 
 const loginParams = z.object({
   iss: z.string().min(1, "iss is required"),
@@ -19,17 +21,26 @@ const loginParams = z.object({
   lti_message_hint: z.string().optional(),
   client_id: z.string().min(1).optional(),
   lti_deployment_id: z.string().min(1).optional(),
+  /** The platform offers postMessage storage in this frame (`_parent`: the window itself). */
+  lti_storage_target: z.string().min(1).max(256).optional(),
 });
 const launchBody = z.object({
   id_token: z.string().min(1, "id_token is required"),
   state: z.string().min(1, "state is required"),
 });
+/** Posted by the launch page once it has read the login's secret back from the platform storage. */
+const continueBody = launchBody.extend({ [STORAGE_VALUE_FIELD]: z.string().max(1024).optional() });
+const CONTINUE_PATH = "/lti/launch/continue";
 const deepLinkBody = z.object({
   context: z.string().min(1, "context is required"),
   exercises: z.string().min(1, "choose what the link grades"),
 });
 
-/** LIS roles that make a launch a staff session (the gradebook, regrades). */
+/**
+ * LIS roles that make a launch a staff session. Its principal has origin "lti": course-staff rights
+ * only (gradebook, submissions, regrades), never administration (requireAdmin in auth.ts). Instructor
+ * sub-roles, TeachingAssistant among them, match the prefix below and get no more than that.
+ */
 const STAFF_ROLES = [
   "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",
   "http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator",
@@ -53,11 +64,11 @@ function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.output<
 
 const refuse = (reason: string, message: string) => new ApiError(401, "lti_launch_refused", message, { reason });
 
-function sendPage(reply: FastifyReply, page: { html: string; contentSecurityPolicy: string }): FastifyReply {
+function sendPage(reply: FastifyReply, page: Page): FastifyReply {
   return reply
     .header("content-security-policy", page.contentSecurityPolicy)
     .header("cache-control", "no-store")
-    .header("referrer-policy", "no-referrer")
+    .header("referrer-policy", page.referrerPolicy ?? "no-referrer")
     .type("text/html; charset=utf-8")
     .send(page.html);
 }
@@ -98,10 +109,14 @@ export const ltiRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     if (new URL(params.target_link_uri).origin !== origin) {
       throw new ApiError(400, "validation_error", `target_link_uri must be on ${origin}`, { field: "target_link_uri" });
     }
+    if (params.lti_storage_target === undefined && config.ltiRequirePlatformStorage) {
+      throw new ApiError(400, "platform_storage_required", "this login names no lti_storage_target: autograde is set to accept only LMSs that offer platform storage (AUTOGRADE_LTI_REQUIRE_PLATFORM_STORAGE)", { field: "lti_storage_target" });
+    }
     const state = randomBytes(24).toString("base64url");
     const nonce = randomBytes(24).toString("base64url");
     const now = Date.now();
-    await storage.saveLtiLoginState(state, { nonce, registrationId: registration.id, expiresAt: now + config.ltiLoginStateTtlMs }, now);
+    const bound = params.lti_storage_target === undefined ? null : createStorageBinding(params.lti_storage_target);
+    await storage.saveLtiLoginState(state, { nonce, registrationId: registration.id, expiresAt: now + config.ltiLoginStateTtlMs, platformStorage: bound?.binding ?? null }, now);
     const location = buildLoginRedirect({
       registration,
       loginHint: params.login_hint,
@@ -111,6 +126,17 @@ export const ltiRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       state,
       nonce,
     });
+    if (bound) {
+      return sendPage(reply, storageLoginPage({
+        platformOrigin: new URL(registration.authLoginUrl).origin,
+        target: bound.binding.target,
+        key: platformStorageKey(state),
+        value: bound.value,
+        authUrl: location,
+        timeoutMs: config.ltiPlatformStorageTimeoutMs,
+        frameAncestors: config.ltiFrameAncestors,
+      }));
+    }
     return reply.code(302).header("cache-control", "no-store").redirect(location);
   }
   app.get("/lti/login", hidden, login);
@@ -155,20 +181,57 @@ export const ltiRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     return token;
   }
 
+  const unknownState = () => refuse("unknown_state", "the login state is unknown, expired or already used: open the link again from the course page");
+
   app.post("/lti/launch", hidden, async (request, reply) => {
     const body = parseOrThrow(launchBody, request.body);
+    const pending = await storage.findLtiLoginState(body.state, Date.now());
+    if (pending?.platformStorage) {
+      // The platform's post is cross-site whoever sent it: nothing is used up until this browser's LMS vouches for it.
+      const registration = await storage.getLtiRegistration(pending.registrationId);
+      if (!registration) throw refuse("unknown_platform", "the platform this login started from is no longer registered");
+      return sendPage(reply, storageLaunchPage({
+        platformOrigin: new URL(registration.authLoginUrl).origin,
+        target: pending.platformStorage.target,
+        key: platformStorageKey(body.state),
+        action: `${urls(request).origin}${CONTINUE_PATH}`,
+        idToken: body.id_token,
+        state: body.state,
+        timeoutMs: config.ltiPlatformStorageTimeoutMs,
+        frameAncestors: config.ltiFrameAncestors,
+      }));
+    }
     const login = await storage.takeLtiLoginState(body.state, Date.now());
-    if (!login) throw refuse("unknown_state", "the login state is unknown, expired or already used: open the link again from the course page");
+    if (!login) throw unknownState();
+    // Whatever the look saw, a bound state is completed by the continuation alone.
+    if (login.platformStorage) throw unknownState();
+    return completeLaunch(request, reply, login, body.id_token, "none");
+  });
+
+  app.post(CONTINUE_PATH, hidden, async (request, reply) => {
+    const body = parseOrThrow(continueBody, request.body);
+    const sameOrigin = fromToolPage(request.headers, urls(request).origin);
+    if (!sameOrigin.ok) throw refuse("cross_site_continuation", sameOrigin.message);
+    const login = await storage.takeLtiLoginState(body.state, Date.now());
+    if (!login) throw unknownState();
+    if (!login.platformStorage) throw refuse("state_not_bound", "this login was not bound to the platform's storage: its launch goes to /lti/launch");
+    if (!storageValueMatches(login.platformStorage, body[STORAGE_VALUE_FIELD])) {
+      throw refuse("platform_storage_mismatch", "the LMS window in this browser holds no record of this sign-in (it was started elsewhere): open the link again from the course page");
+    }
+    return completeLaunch(request, reply, login, body.id_token, "platform_storage");
+  });
+
+  async function completeLaunch(request: FastifyRequest, reply: FastifyReply, login: LtiLoginState, idToken: string, stateBinding: StateBinding) {
     const registration = await storage.getLtiRegistration(login.registrationId);
     if (!registration) throw refuse("unknown_platform", "the platform this login started from is no longer registered");
-    const verified = await verifyLaunch({ idToken: body.id_token, registration, expectedNonce: login.nonce, fetchJwks: jwksResolver }).catch((err: unknown) => {
+    const verified = await verifyLaunch({ idToken, registration, expectedNonce: login.nonce, fetchJwks: jwksResolver }).catch((err: unknown) => {
       // Only the platform's keyset being out of reach gets here: the student can do nothing but retry.
       request.log.error({ err, jwksUrl: registration.jwksUrl }, "platform keyset unreachable");
       throw new ApiError(502, "platform_unreachable", `the platform's keyset at ${registration.jwksUrl} could not be fetched: try the launch again shortly`);
     });
     if (!verified.ok) throw refuse(verified.reason, verified.message);
     const { launch } = verified;
-    request.log.info({ issuer: launch.issuer, deploymentId: launch.deploymentId, messageType: launch.messageType }, "LTI launch");
+    request.log.info({ issuer: launch.issuer, deploymentId: launch.deploymentId, messageType: launch.messageType, stateBinding }, "LTI launch");
 
     if (launch.messageType === "LtiDeepLinkingRequest") {
       const contextToken = await signDeepLinkContext(await toolKeys.current(), {
@@ -193,7 +256,7 @@ export const ltiRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     const token = await startSession(registration, launch);
     // The fragment never reaches a server or a Referer; the page moves it to sessionStorage at once.
     return reply.code(303).header("cache-control", "no-store").redirect(`/#launch=${token}`);
-  });
+  }
 
   app.post("/lti/deep-link", hidden, async (request, reply) => {
     const body = parseOrThrow(deepLinkBody, request.body);

@@ -100,25 +100,35 @@ export function ltiStorageContract(name: string, harness: StorageHarness): void 
     });
 
     it("login state is single use, refused once expired, and discarded by later saves once expired", async () => {
-      await storage.saveLtiLoginState("s1", { nonce: "n1", registrationId: "reg_a", expiresAt: 1000 }, 500);
-      await storage.saveLtiLoginState("s2", { nonce: "n2", registrationId: "reg_a", expiresAt: 600 }, 500);
-      expect(await storage.takeLtiLoginState("s1", 900)).toEqual({ nonce: "n1", registrationId: "reg_a", expiresAt: 1000 });
+      await storage.saveLtiLoginState("s1", { nonce: "n1", registrationId: "reg_a", expiresAt: 1000, platformStorage: null }, 500);
+      await storage.saveLtiLoginState("s2", { nonce: "n2", registrationId: "reg_a", expiresAt: 600, platformStorage: null }, 500);
+      expect(await storage.takeLtiLoginState("s1", 900)).toEqual({ nonce: "n1", registrationId: "reg_a", expiresAt: 1000, platformStorage: null });
       expect(await storage.takeLtiLoginState("s1", 900)).toBeNull();
       expect(await storage.takeLtiLoginState("s2", 600)).toBeNull();
       expect(await storage.takeLtiLoginState("unknown", 500)).toBeNull();
 
-      await storage.saveLtiLoginState("s3", { nonce: "n3", registrationId: "reg_a", expiresAt: 700 }, 500);
-      await storage.saveLtiLoginState("s4", { nonce: "n4", registrationId: "reg_a", expiresAt: 2000 }, 800);
+      await storage.saveLtiLoginState("s3", { nonce: "n3", registrationId: "reg_a", expiresAt: 700, platformStorage: null }, 500);
+      await storage.saveLtiLoginState("s4", { nonce: "n4", registrationId: "reg_a", expiresAt: 2000, platformStorage: null }, 800);
       // s3 expired before the save at 800, so even a take that claims an earlier time finds nothing.
       expect(await storage.takeLtiLoginState("s3", 600)).toBeNull();
       expect(await storage.takeLtiLoginState("s4", 800)).toMatchObject({ nonce: "n4" });
     });
 
+    it("a login state bound to platform storage keeps its binding, and can be looked at without being used up", async () => {
+      const platformStorage = { target: "post_message_forwarding", valueHash: "ab".repeat(32) };
+      await storage.saveLtiLoginState("bound", { nonce: "n5", registrationId: "reg_a", expiresAt: 1000, platformStorage }, 500);
+      expect(await storage.findLtiLoginState("bound", 600)).toEqual({ nonce: "n5", registrationId: "reg_a", expiresAt: 1000, platformStorage });
+      expect(await storage.findLtiLoginState("bound", 1000)).toBeNull();
+      expect(await storage.findLtiLoginState("unknown", 600)).toBeNull();
+      expect(await storage.takeLtiLoginState("bound", 700)).toEqual({ nonce: "n5", registrationId: "reg_a", expiresAt: 1000, platformStorage });
+      expect(await storage.findLtiLoginState("bound", 700)).toBeNull();
+    });
+
     it("two concurrent takes of one login state: exactly one wins", async () => {
       for (const state of ["race-1", "race-2", "race-3"]) {
-        await storage.saveLtiLoginState(state, { nonce: `nonce-${state}`, registrationId: "reg_a", expiresAt: 10_000 }, 1);
+        await storage.saveLtiLoginState(state, { nonce: `nonce-${state}`, registrationId: "reg_a", expiresAt: 10_000, platformStorage: null }, 1);
         const takes = await Promise.all([storage.takeLtiLoginState(state, 2), storage.takeLtiLoginState(state, 2)]);
-        expect(takes.filter((t) => t !== null)).toEqual([{ nonce: `nonce-${state}`, registrationId: "reg_a", expiresAt: 10_000 }]);
+        expect(takes.filter((t) => t !== null)).toEqual([{ nonce: `nonce-${state}`, registrationId: "reg_a", expiresAt: 10_000, platformStorage: null }]);
       }
     });
 

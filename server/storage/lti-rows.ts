@@ -29,11 +29,23 @@ export const toRegistration = (row: Row): LtiRegistrationRecord => ({
   createdAt: Number(row.created_at),
 });
 
+export const LOGIN_STATE_COLUMNS = "nonce, registration_id, expires_at, storage_target, storage_value_hash";
+
 export const toLoginState = (row: Row): LtiLoginState => ({
   nonce: String(row.nonce),
   registrationId: String(row.registration_id),
   expiresAt: Number(row.expires_at),
+  platformStorage: row.storage_target == null ? null : { target: String(row.storage_target), valueHash: String(row.storage_value_hash) },
 });
+
+export const loginStateValues = (state: string, value: LtiLoginState): unknown[] => [
+  state,
+  value.nonce,
+  value.registrationId,
+  value.expiresAt,
+  value.platformStorage?.target ?? null,
+  value.platformStorage?.valueHash ?? null,
+];
 
 // Written only by saveToolKeys from an export; createToolKeys validates it again when loading.
 export const toStoredToolKeys = (row: Row): StoredToolKeys => ({

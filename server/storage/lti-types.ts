@@ -13,10 +13,23 @@ export interface LtiRegistrationRecord extends PlatformRegistration {
   readonly createdAt: number;
 }
 
+/**
+ * A login bound to the browser through the platform's postMessage storage: the login page put a
+ * secret there under a key derived from the state, and only the launch page that reads it back
+ * from the same browser's LMS window may complete the launch. Only the secret's SHA-256 is kept.
+ */
+export interface LtiPlatformStorageBinding {
+  /** `lti_storage_target` from the login initiation: the LMS frame answering the postMessages. */
+  readonly target: string;
+  readonly valueHash: string;
+}
+
 export interface LtiLoginState {
   readonly nonce: string;
   readonly registrationId: string;
   readonly expiresAt: number;
+  /** Null: the platform offered no storage, so the state is bound to nothing (the fallback). */
+  readonly platformStorage: LtiPlatformStorageBinding | null;
 }
 
 export interface StoredToolKeys {
@@ -105,6 +118,8 @@ export interface LtiStorage {
   saveLtiLoginState(state: string, value: LtiLoginState, now: number): Promise<void>;
   /** Deletes and returns the state: single use, so a replayed launch finds nothing. Null when unknown or expired. */
   takeLtiLoginState(state: string, now: number): Promise<LtiLoginState | null>;
+  /** The state without using it up (the launch page must first read the platform storage back). */
+  findLtiLoginState(state: string, now: number): Promise<LtiLoginState | null>;
 
   loadToolKeys(): Promise<StoredToolKeys | null>;
   /**

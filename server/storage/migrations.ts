@@ -162,4 +162,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX lti_publications_by_submission ON lti_publications (submission_id);
   CREATE INDEX lti_publications_by_state ON lti_publications (state);
   `,
+  // Login states bound to the platform's postMessage storage (LTI Client Side postMessages).
+  `
+  ALTER TABLE lti_login_states ADD COLUMN storage_target TEXT;
+  ALTER TABLE lti_login_states ADD COLUMN storage_value_hash TEXT;
+  `,
 ];

@@ -3,7 +3,9 @@ import type pg from "pg";
 import {
   LTI_PUBLICATION_COLUMNS,
   LtiStudentTakenError,
+  LOGIN_STATE_COLUMNS,
   lineItemValues,
+  loginStateValues,
   registrationValues,
   toLineItem,
   toLoginState,
@@ -57,15 +59,18 @@ export function createPostgresLtiStorage(pool: pg.Pool): LtiStorage {
 
     async saveLtiLoginState(state, value, now) {
       await pool.query("DELETE FROM lti_login_states WHERE expires_at <= $1", [now]);
-      await pool.query("INSERT INTO lti_login_states (state, nonce, registration_id, expires_at) VALUES ($1, $2, $3, $4)",
-        [state, value.nonce, value.registrationId, value.expiresAt]);
+      await pool.query(`INSERT INTO lti_login_states (state, ${LOGIN_STATE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`, loginStateValues(state, value));
     },
     async takeLtiLoginState(state, now) {
       // Deleted even when expired: a stale state is as used up as a taken one.
-      const [row] = await rows("DELETE FROM lti_login_states WHERE state = $1 RETURNING nonce, registration_id, expires_at", [state]);
+      const [row] = await rows(`DELETE FROM lti_login_states WHERE state = $1 RETURNING ${LOGIN_STATE_COLUMNS}`, [state]);
       if (!row) return null;
       const taken = toLoginState(row);
       return taken.expiresAt > now ? taken : null;
+    },
+    async findLtiLoginState(state, now) {
+      const [row] = await rows(`SELECT ${LOGIN_STATE_COLUMNS} FROM lti_login_states WHERE state = $1 AND expires_at > $2`, [state, now]);
+      return row ? toLoginState(row) : null;
     },
 
     async loadToolKeys() {

@@ -3,7 +3,9 @@ import type Database from "better-sqlite3";
 import {
   LTI_PUBLICATION_COLUMNS,
   LtiStudentTakenError,
+  LOGIN_STATE_COLUMNS,
   lineItemValues,
+  loginStateValues,
   registrationValues,
   toLineItem,
   toLoginState,
@@ -29,8 +31,9 @@ export function createSqliteLtiStorage(db: Database.Database): LtiStorage {
     setDeployments: db.prepare("UPDATE lti_registrations SET deployment_ids = ? WHERE id = ? RETURNING *"),
     deleteRegistration: db.prepare("DELETE FROM lti_registrations WHERE id = ?"),
     dropExpiredStates: db.prepare("DELETE FROM lti_login_states WHERE expires_at <= ?"),
-    insertState: db.prepare("INSERT INTO lti_login_states (state, nonce, registration_id, expires_at) VALUES (?, ?, ?, ?)"),
-    takeState: db.prepare("DELETE FROM lti_login_states WHERE state = ? RETURNING nonce, registration_id, expires_at"),
+    insertState: db.prepare(`INSERT INTO lti_login_states (state, ${LOGIN_STATE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`),
+    takeState: db.prepare(`DELETE FROM lti_login_states WHERE state = ? RETURNING ${LOGIN_STATE_COLUMNS}`),
+    findState: db.prepare(`SELECT ${LOGIN_STATE_COLUMNS} FROM lti_login_states WHERE state = ? AND expires_at > ?`),
     toolKeys: db.prepare("SELECT keys, version FROM tool_keys WHERE id = 1"),
     insertToolKeys: db.prepare("INSERT INTO tool_keys (id, keys, version) VALUES (1, ?, 1) ON CONFLICT (id) DO NOTHING"),
     updateToolKeys: db.prepare("UPDATE tool_keys SET keys = ?, version = version + 1 WHERE id = 1 AND version = ?"),
@@ -66,9 +69,9 @@ export function createSqliteLtiStorage(db: Database.Database): LtiStorage {
     expectedVersion === null ? stmt.insertToolKeys.run(json).changes > 0 : stmt.updateToolKeys.run(json, expectedVersion).changes > 0,
   );
 
-  const saveLoginState = db.transaction((state: string, nonce: string, registrationId: string, expiresAt: number, now: number) => {
+  const saveLoginState = db.transaction((values: unknown[], now: number) => {
     stmt.dropExpiredStates.run(now);
-    stmt.insertState.run(state, nonce, registrationId, expiresAt);
+    stmt.insertState.run(...values);
   });
 
   const createSession = db.transaction((input: Parameters<LtiStorage["createLtiSession"]>[0]) => {
@@ -101,7 +104,7 @@ export function createSqliteLtiStorage(db: Database.Database): LtiStorage {
     },
 
     async saveLtiLoginState(state, value, now) {
-      saveLoginState.immediate(state, value.nonce, value.registrationId, value.expiresAt, now);
+      saveLoginState.immediate(loginStateValues(state, value), now);
     },
     async takeLtiLoginState(state, now) {
       // Deleted even when expired: a stale state is as used up as a taken one.
@@ -109,6 +112,10 @@ export function createSqliteLtiStorage(db: Database.Database): LtiStorage {
       if (!row) return null;
       const taken = toLoginState(row);
       return taken.expiresAt > now ? taken : null;
+    },
+    async findLtiLoginState(state, now) {
+      const row = stmt.findState.get(state, now) as Row | undefined;
+      return row ? toLoginState(row) : null;
     },
 
     async loadToolKeys() {

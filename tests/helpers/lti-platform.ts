@@ -1,21 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, SignJWT, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { AGS_SCORE_SCOPE, type PlatformRegistration } from "../../server/lti/registration.ts";
-import {
-  createDeepLinkReturn,
-  isHttpUrl,
-  type DeepLinkResponseRecord,
-  type PlatformLineItem,
-  type PlatformResourceLink,
-} from "./lti-platform-deep-linking.ts";
+import { createDeepLinkReturn, isHttpUrl } from "./lti-platform-deep-linking.ts";
 import { createClaimBuilders } from "./lti-platform-claims.ts";
-import { coursePageAnswer, type CoursePresentation } from "./lti-platform-course.ts";
+import { coursePageAnswer } from "./lti-platform-course.ts";
 import { platformAutoPostHtml } from "./lti-platform-forms.ts";
+import { parseStorageMode, storageFrameHtml, type StorageMode } from "./lti-platform-storage.ts";
 import { keyPair, readBody, reply, replyHtml } from "./lti-platform-http.ts";
+import type { AuthRequestRecord, ReceivedScore, TestPlatform, TestPlatformOptions } from "./lti-platform-types.ts";
 
 export type { DeepLinkResponseRecord, PlatformLineItem, PlatformResourceLink } from "./lti-platform-deep-linking.ts";
+export type { AuthRequestRecord, ReceivedScore, TestPlatform, TestPlatformOptions } from "./lti-platform-types.ts";
 export { parseAutoPostForm, type AutoPostForm } from "./lti-platform-forms.ts";
 
 /**
@@ -23,69 +20,6 @@ export { parseAutoPostForm, type AutoPostForm } from "./lti-platform-forms.ts";
  * serves its JWKS, takes deep-linking responses (creating line items and resource links), and checks
  * client assertions and score posts the way an LMS does, recording what it received.
  */
-export interface ReceivedScore {
-  readonly path: string;
-  readonly query: string;
-  readonly contentType: string | undefined;
-  readonly body: unknown;
-}
-
-export interface AuthRequestRecord {
-  readonly method: string;
-  readonly params: Readonly<Record<string, string>>;
-  readonly ok: boolean;
-  /** The failed check, e.g. "redirect_uri". */
-  readonly error?: string;
-}
-
-export interface TestPlatform {
-  readonly url: string;
-  readonly registration: PlatformRegistration;
-  readonly deepLinkReturnUrl: string;
-  /** kid: the tool key that signed an accepted client assertion. */
-  readonly tokenRequests: { readonly ok: boolean; readonly error?: string; readonly kid?: string }[];
-  readonly scores: ReceivedScore[];
-  readonly authRequests: AuthRequestRecord[];
-  readonly deepLinkResponses: DeepLinkResponseRecord[];
-  readonly lineItems: PlatformLineItem[];
-  /** In creation order: index i is what resourceLinkClaims(i) launches. */
-  readonly resourceLinks: PlatformResourceLink[];
-  /** Statuses to answer the next score posts with before accepting (e.g. [500] fails once). */
-  scriptScoreStatuses(statuses: number[]): void;
-  /** Forgets every access token issued so far, as a platform does when it revokes them early. */
-  revokeTokens(): void;
-  signIdToken(claims: JWTPayload, opts?: { expiresInSeconds?: number; issuedAt?: number; signWith?: "platform" | "stranger" }): Promise<string>;
-  launchClaims(overrides?: Record<string, unknown>): JWTPayload;
-  /** An instructor's LtiDeepLinkingRequest returning to /deep-link-return; a given `data` must come back echoed. */
-  deepLinkingClaims(opts?: { data?: string; acceptMultiple?: boolean; overrides?: Record<string, unknown> }): JWTPayload;
-  /** A launch of a link created by deep linking: its line item in the AGS claim, its custom params. */
-  resourceLinkClaims(linkIndex: number, overrides?: Record<string, unknown>): JWTPayload;
-  /** What /auth signs (with the request's nonce) for this login hint, until prepared again. */
-  prepareLaunch(launch: { loginHint: string; messageHint?: string; claims: JWTPayload }): void;
-  /** The third-party login initiation a platform sends the browser to, as a GET URL or POST form fields. */
-  loginInitiation(toolLoginUrl: string, opts: { loginHint: string; messageHint?: string; targetLinkUri: string }): { url: string; form: Record<string, string> };
-  /** The course page launching the prepared login hint (needs toolLoginUrl and toolLaunchUrl); `hostname` serves it under another name, e.g. "localhost". */
-  courseUrl(loginHint: string, opts?: { hostname?: string; presentation?: CoursePresentation }): string;
-  close(): Promise<void>;
-}
-
-export interface TestPlatformOptions {
-  /** The tool's public keys, read at each use (so rotation is seen)... */
-  readonly toolJwks?: () => JSONWebKeySet;
-  /** ...or the tool's live JWKS URL (a function when the tool starts after the platform). */
-  readonly toolJwksUrl?: string | (() => string);
-  /**
-   * How long the platform refuses to refetch that keyset after a fetch, even for an unknown kid
-   * (jose's default is 30 s): a caching LMS, which a key rotation must outwait.
-   */
-  readonly toolJwksCooldownMs?: number;
-  readonly clientId?: string;
-  /** redirect_uri values /auth accepts; omitted: any http(s) URL. */
-  readonly redirectUris?: readonly string[];
-  /** Where the course page posts its login initiation, and the target_link_uri it names. */
-  readonly toolLoginUrl?: string | (() => string);
-  readonly toolLaunchUrl?: string | (() => string);
-}
 
 const SCORE_CONTENT_TYPE = "application/vnd.ims.lis.v1.score+json";
 const DEPLOYMENT_ID = "deployment-1";
@@ -201,7 +135,7 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     replyHtml(res, 200, platformAutoPostHtml(redirectUri, { id_token: idToken, state: params.state }));
   }
 
-  function loginInitiation(toolLoginUrl: string, { loginHint, messageHint, targetLinkUri }: { loginHint: string; messageHint?: string; targetLinkUri: string }) {
+  function loginInitiation(toolLoginUrl: string, { loginHint, messageHint, targetLinkUri, storageTarget }: { loginHint: string; messageHint?: string; targetLinkUri: string; storageTarget?: string }) {
     const form: Record<string, string> = {
       iss: baseUrl,
       login_hint: loginHint,
@@ -209,6 +143,7 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
       client_id: clientId,
       lti_deployment_id: DEPLOYMENT_ID,
       ...(messageHint === undefined ? {} : { lti_message_hint: messageHint }),
+      ...(storageTarget === undefined ? {} : { lti_storage_target: storageTarget }),
     };
     const url = new URL(toolLoginUrl);
     for (const [name, value] of Object.entries(form)) url.searchParams.set(name, value);
@@ -222,9 +157,11 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
       if ((req.method === "GET" || req.method === "POST") && url.pathname === "/auth") return handleAuth(req, res, url);
       if (req.method === "POST" && url.pathname === "/token") return handleToken(req, res);
       if (req.method === "GET" && url.pathname === "/course") {
-        const answer = coursePageAnswer(url.searchParams, { toolLoginUrl: options.toolLoginUrl, toolLaunchUrl: options.toolLaunchUrl, prepared: preparedLaunches, loginInitiation });
+        const storageFrameUrl = (mode: StorageMode) => `${baseUrl}/storage-frame?mode=${mode}`;
+        const answer = coursePageAnswer(url.searchParams, { toolLoginUrl: options.toolLoginUrl, toolLaunchUrl: options.toolLaunchUrl, prepared: preparedLaunches, loginInitiation, storageFrameUrl });
         return answer.status === 200 ? replyHtml(res, 200, answer.html) : reply(res, answer.status, answer.json);
       }
+      if (req.method === "GET" && url.pathname === "/storage-frame") return replyHtml(res, 200, storageFrameHtml(parseStorageMode(url.searchParams.get("mode")) ?? "answer"));
       if (req.method === "POST" && url.pathname === "/deep-link-return") {
         const answer = await deepLinkReturn.receive(await readBody(req));
         return answer.status === 200 ? replyHtml(res, 200, answer.html) : reply(res, answer.status, answer.json);
@@ -282,11 +219,12 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
       preparedLaunches.set(loginHint, { ...(messageHint === undefined ? {} : { messageHint }), claims });
     },
     loginInitiation,
-    courseUrl(loginHint, { hostname, presentation } = {}) {
+    courseUrl(loginHint, { hostname, presentation, storage } = {}) {
       const url = new URL("/course", baseUrl);
       if (hostname !== undefined) url.hostname = hostname;
       url.searchParams.set("login_hint", loginHint);
       if (presentation !== undefined) url.searchParams.set("presentation", presentation);
+      if (storage !== undefined) url.searchParams.set("storage", storage);
       return url.toString();
     },
     signIdToken,
