@@ -11,7 +11,9 @@ function isCommandName(s: string): s is CommandName {
 }
 
 function commandFile(name: CommandName): string {
-  return fileURLToPath(new URL(`./commands/${name}.ts`, import.meta.url));
+  // From dist/ (npm run build) the commands are compiled .js beside this file.
+  const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+  return fileURLToPath(new URL(`./commands/${name}${extension}`, import.meta.url));
 }
 
 /** Loaded lazily so `autograde starter` never pays for the grader, nor `grade` for the server. */

@@ -3,10 +3,10 @@ import { randomBytes } from "node:crypto";
 import type {} from "@fastify/swagger";
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { FRAME_ANCESTOR_ORIGIN } from "../server/config.ts";
-import { buildWebAssets, type WebAssets } from "./build.ts";
+import { webAssets, type WebAssets } from "./build.ts";
 
 export interface WebPluginOptions {
-  /** Prebuilt assets (tests share one build); built at registration otherwise. */
+  /** Prebuilt assets (tests share one build); otherwise webAssets() at registration. */
   assets?: WebAssets | Promise<WebAssets>;
   /**
    * Origins allowed to frame the page, e.g. the LMS that shows it in an LTI iframe. Framing is refused
@@ -45,7 +45,7 @@ export function webPlugin(options: WebPluginOptions = {}): FastifyPluginAsync {
   const frameAncestors = options.frameAncestors ?? [];
   const assetPolicy = contentSecurityPolicy({ frameAncestors });
   return async (app) => {
-    const assets = await (options.assets ?? buildWebAssets());
+    const assets = await (options.assets ?? webAssets());
     const secure = (reply: FastifyReply, policy: string) =>
       reply
         .header("content-security-policy", policy)

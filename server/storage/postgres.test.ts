@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { createTestDatabase, testPool } from "../../tests/helpers/pg.ts";
+import { createTestDatabase } from "../../tests/helpers/pg.ts";
 import { PG_MIGRATIONS } from "./postgres-migrations.ts";
 import { openPostgresStorage, type Enqueue } from "./postgres.ts";
 import { storageContract, submission } from "./storage-contract.ts";
@@ -28,7 +28,7 @@ storageContract("postgres", {
     const queue = recordingQueue();
     const pools: pg.Pool[] = [];
     const open = async () => {
-      const pool = testPool(database.url, 3);
+      const pool = database.pool(3);
       pools.push(pool);
       return openPostgresStorage({ pool, enqueue: queue.enqueue });
     };
@@ -58,7 +58,7 @@ storageContract("postgres", {
 describe("postgres storage specifics", () => {
   it("migrates once when several processes start at the same time", async () => {
     const database = await createTestDatabase();
-    const pools = Array.from({ length: 4 }, () => testPool(database.url, 2));
+    const pools = Array.from({ length: 4 }, () => database.pool(2));
     try {
       const { enqueue } = recordingQueue();
       const opened = await Promise.all(pools.map((pool) => openPostgresStorage({ pool, enqueue })));
@@ -73,7 +73,7 @@ describe("postgres storage specifics", () => {
 
   it("enqueues in the submission's transaction: a failed enqueue stores nothing", async () => {
     const database = await createTestDatabase();
-    const pool = testPool(database.url, 2);
+    const pool = database.pool(2);
     try {
       const queue = recordingQueue();
       const storage = await openPostgresStorage({ pool, enqueue: queue.enqueue });
@@ -89,7 +89,7 @@ describe("postgres storage specifics", () => {
 
   it("a duplicate delivery of a stored attempt begins nothing, and concurrent idempotent requests create one submission", async () => {
     const database = await createTestDatabase();
-    const pool = testPool(database.url, 6);
+    const pool = database.pool(6);
     try {
       const queue = recordingQueue();
       const storage = await openPostgresStorage({ pool, enqueue: queue.enqueue });

@@ -73,12 +73,12 @@ export interface ServerProcess {
 export async function startServerProcess(
   dataDir: string,
   env: Record<string, string> = {},
-  /** "worker": a worker-role process, which serves no HTTP (its url is ""). */
-  { ready = "listening" }: { ready?: "listening" | "worker" } = {},
+  /** "worker": a worker-role process, which serves no HTTP (its url is ""). `args` and `cwd`: another entry (the production build). */
+  { ready = "listening", args = ["--import", "tsx", "server/main.ts"], cwd = repoRoot }: { ready?: "listening" | "worker"; args?: readonly string[]; cwd?: string } = {},
 ): Promise<ServerProcess> {
   const readyMessage = ready === "worker" ? '"autograde worker ready"' : '"autograde listening"';
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    cwd: repoRoot,
+  const child = spawn(process.execPath, args, {
+    cwd,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     env: {
@@ -95,6 +95,8 @@ export async function startServerProcess(
       AUTOGRADE_LEASE_MS: "3000",
       AUTOGRADE_QUEUE_POLL_INTERVAL_MS: "200",
       AUTOGRADE_WEBHOOK_INITIAL_BACKOFF_MS: "100",
+      // Suites post bursts as one student (300 at once in pg-scale); the per-student cap has its own test.
+      AUTOGRADE_MAX_QUEUED_PER_STUDENT: "10000",
       AUTOGRADE_LOG_LEVEL: "info",
       ...env,
     },
