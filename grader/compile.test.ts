@@ -109,4 +109,36 @@ describe("compileSubmission", () => {
   it("refuses a nonsensical cap with a clear error", () => {
     expect(() => compileSubmission("", { maxSourceBytes: 0 })).toThrow(/maxSourceBytes must be a positive integer/);
   });
+
+  describe("a source nested too deeply for TypeScript's recursive parser", () => {
+    // TypeScript's parser overflows the stack near 1,000 levels on the main thread; esbuild and V8 take this.
+    const deep = (depth: number) => `export const deep = ${"[".repeat(depth)}${"]".repeat(depth)};\n`;
+
+    it("compiles 50,000 arrays deep (whether V8 then takes it is the sandbox's business)", () => {
+      expect(compileSubmission(deep(50_000), opts).kind).toBe("ok");
+    });
+
+    it("compiles a constant 1,500 arrays deep, and the module loads", () => {
+      const depth = 1500;
+      const result = compileSubmission(`import * as np from "@autograde/np";\nimport type { NDArray } from "@autograde/np";\n${deep(depth)}export const zero_pad = (x: NDArray) => np.tag + x;`, opts);
+      if (result.kind !== "ok") throw new Error(JSON.stringify(result));
+      const exports = load(result.code, { tag: "np:" });
+      expect((exports.zero_pad as (x: string) => string)("x")).toBe("np:x");
+      let level: unknown = exports.deep;
+      let levels = 0;
+      for (; Array.isArray(level) && level.length > 0; level = level[0]) levels++;
+      expect(levels).toBe(depth - 1);
+    });
+
+    it("still refuses forbidden imports, pointing at each one", () => {
+      const source = `import type { T } from "./types";\n${deep(2000)}import fs from "node:fs";\nexport const cp = require("child_process");\nexport const os = import('node:os');\nexport { a } from "./other";\nexport const f = (t: T) => fs;\n`;
+      const diagnostics = errorsOf(compileSubmission(source, opts));
+      expect(diagnostics.map((d) => [d.line, d.column, d.message.replace(/: (use|only) .*/, "")])).toEqual([
+        [3, 16, 'import of "node:fs" is not allowed'],
+        [6, 19, 'import of "./other" is not allowed'],
+        [4, 27, "require is not available"],
+        [5, 26, "dynamic import() is not allowed"],
+      ]);
+    });
+  });
 });

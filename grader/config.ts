@@ -24,6 +24,11 @@ export const graderConfigSchema = z.object({
   submissionDeadlineMs: z.number().int().min(100).max(3_600_000).default(120_000),
   maxSourceBytes: z.number().int().min(1).max(16 * 1024 * 1024).default(262_144),
   maxOutputElements: z.number().int().min(1).max(100_000_000).default(4_000_000),
+  /**
+   * Cap on a report as JSON, enforced before it is returned (and so before the service stores it):
+   * over it, printouts and then details are left out, never scores or outcomes.
+   */
+  maxReportBytes: z.number().int().min(65_536).max(256 * 1024 * 1024).default(1024 * 1024),
   /** TypeScript checker warnings: ~1 s cold, tens to hundreds of ms warm, in a thread of their own. */
   typecheck: z.boolean().default(true),
   /** A check still running after this is abandoned with a "skipped" warning (hostile types can stall tsc). */

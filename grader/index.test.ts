@@ -127,6 +127,44 @@ describe("createGrader", () => {
     expect(log.warnings).toHaveLength(1);
   });
 
+  it("clips what student code made, even when the sandbox sent it unclipped", async () => {
+    const pool = fakePool();
+    pool.run = async (job) => ({
+      exercises: job.exercises.map((e) => ({ id: e.id, kind: "ran", cases: e.cases.map(() => ({ kind: "threw", message: "m".repeat(1_000_000), durationMs: 1 })) })),
+      timings: { dispatchMs: 1, isolateMs: 2, runMs: 3 },
+    });
+    const warning = { line: 1, column: 1, severity: "warning" as const, message: `Property '${"p".repeat(100_000)}' does not exist.` };
+    const report = await createGrader(deps({ pool, typeChecker: { check: () => [warning] } })).grade({ source: "x" });
+    const messages = report.exercises.flatMap((e) => e.cases.map((c) => c.message));
+    expect(messages).toHaveLength(6);
+    for (const m of messages) expect(m).toBe(`threw: ${"m".repeat(4089)}… [clipped: 1000007 characters]`);
+    expect(report.diagnostics[0]?.message).toBe(`${warning.message.slice(0, 4096)}… [clipped: ${warning.message.length} characters]`);
+  });
+
+  it("cuts a report over maxReportBytes down before returning it, keeping scores and outcomes, and says so", async () => {
+    const many = Array.from({ length: 20 }, (_, i) => fakeRecipe(`case ${i}`, i % 2 === 0, [1, 2, 3]));
+    const exercises = [fakeExercise("zero_pad", 10, many), fakeExercise("conv_forward", 20, many)];
+    const pool = fakePool();
+    pool.run = async (job) => ({
+      exercises: job.exercises.map((e) => ({
+        id: e.id,
+        kind: "ran",
+        cases: e.cases.map((_, i) => (i < 5 ? { kind: "returned", value: [{ shape: [3], data: Float64Array.of(2, 4, 6) }], durationMs: 1 } : { kind: "threw", message: "x".repeat(10_000), durationMs: 1 })),
+      })),
+      timings: { dispatchMs: 1, isolateMs: 2, runMs: 3 },
+    });
+    const config = parseGraderConfig({ maxReportBytes: 65_536 });
+    const report = reportSchema.parse(await createGrader(deps({ pool, exercises, config })).grade({ source: "x" }));
+    expect(Buffer.byteLength(JSON.stringify(report))).toBeLessThanOrEqual(65_536);
+    expect(report.exercises.map((e) => [e.id, e.status, e.score])).toEqual([
+      ["zero_pad", "partial", 2.5],
+      ["conv_forward", "partial", 5],
+    ]);
+    expect(report.exercises.flatMap((e) => e.cases.map((c) => c.outcome))).toEqual([...Array(5).fill("passed"), ...Array(15).fill("error"), ...Array(5).fill("passed"), ...Array(15).fill("error")]);
+    expect(report.exercises.flatMap((e) => e.cases).some((c) => c.printout !== undefined)).toBe(false);
+    expect(report.diagnostics[0]).toMatchObject({ severity: "warning", message: expect.stringMatching(/^the report was \d+ bytes, over the limit of 65536 bytes: printouts, .* were left out$/) });
+  });
+
   it("throws when the sandbox leaves an exercise out (infrastructure fault)", async () => {
     const pool = fakePool();
     const run = pool.run.bind(pool);
@@ -141,13 +179,14 @@ describe("createGrader", () => {
 describe("parseGraderConfig", () => {
   it("fills defaults with units in the names", () => {
     const c = parseGraderConfig({});
-    expect(c).toMatchObject({ sandboxMemoryMb: 128, maxSourceBytes: 262144, typecheck: true });
+    expect(c).toMatchObject({ sandboxMemoryMb: 128, maxSourceBytes: 262144, maxReportBytes: 1_048_576, typecheck: true });
     expect(c.poolSize).toBeGreaterThanOrEqual(1);
   });
   it.each([
     ["a negative pool size", { poolSize: -1 }, /poolSize/],
     ["a string memory limit", { sandboxMemoryMb: "128" }, /sandboxMemoryMb/],
     ["a fractional timeout", { sandboxTimeoutMs: 1.5 }, /sandboxTimeoutMs/],
+    ["a report cap too small for a report's names and outcomes", { maxReportBytes: 1000 }, /maxReportBytes/],
   ])("rejects %s naming the field", (_name, input, field) => {
     expect(() => parseGraderConfig(input)).toThrow(field);
   });

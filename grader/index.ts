@@ -4,6 +4,7 @@ import { compileSubmission } from "./compile.ts";
 import type { GraderConfig } from "./config.ts";
 import { createExpectedCache, type ExpectedCache, type PreparedCase } from "./expected.ts";
 import type { Diagnostic, ExerciseReport, Report } from "./report.ts";
+import { clipReportText, limitReportSize } from "./report-limit.ts";
 import type { SandboxExercise, SandboxJob, SandboxPool } from "./sandbox/protocol.ts";
 import { compileErrorReport, scoreExercise } from "./score.ts";
 import type { TypeChecker } from "./typecheck.ts";
@@ -114,7 +115,7 @@ export async function gradeSubmission(context: GradingContext, input: GradeInput
   if (compiled.kind === "too_large") throw new SubmissionRejectedError(compiled.bytes, compiled.limitBytes);
   if (compiled.kind === "compile_error") {
     const exercises = selected.map((e) => compileErrorReport(e, preparedFor(e)));
-    return assemble(exercises, compiled.diagnostics, { totalMs: elapsed(started), compileMs: elapsed(compileStarted) });
+    return bounded(assemble(exercises, compiled.diagnostics, { totalMs: elapsed(started), compileMs: elapsed(compileStarted) }), config);
   }
 
   const job = buildSandboxJob(compiled.code, selected.map((e) => ({ exercise: e, cases: preparedFor(e) })), config);
@@ -136,7 +137,12 @@ export async function gradeSubmission(context: GradingContext, input: GradeInput
     compareMs: elapsed(compareStarted),
   });
   log.debug({ score: report.score, maxScore: report.maxScore, timings: report.timings }, "graded");
-  return report;
+  return bounded(report, config);
+}
+
+/** Here, not in the service, so the CLI's reports and the stored ones obey the same limits. */
+function bounded(report: Report, config: Pick<GraderConfig, "maxReportBytes">): Report {
+  return limitReportSize(clipReportText(report), config.maxReportBytes);
 }
 
 async function typecheck(context: GradingContext, source: string, selected: readonly Exercise[]): Promise<{ diagnostics: Diagnostic[]; typecheckMs: number }> {

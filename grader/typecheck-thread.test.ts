@@ -44,3 +44,15 @@ describe("a check past its deadline", () => {
     expect(await waiting).toEqual([{ line: 1, column: 1, severity: "warning", message: "type check skipped: the grader is closing" }]);
   });
 });
+
+describe("a submission nested deeper than the checker's stack", () => {
+  it("is a skipped check, and the thread goes on checking", async () => {
+    const checker = createThreadedTypeChecker({ timeoutMs: 60_000 });
+    const deep = `export const deep = ${"[".repeat(100_000)}${"]".repeat(100_000)};\n`;
+    expect(await checker.check(deep, [zeroPad])).toEqual([
+      { line: 1, column: 1, severity: "warning", message: "type check skipped: the checker failed (Maximum call stack size exceeded)" },
+    ]);
+    expect(await checker.check(wrongType, [zeroPad])).toHaveLength(1);
+    await checker.close();
+  });
+});

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { clipText } from "./clip.ts";
 import type { Diagnostic } from "./report.ts";
 import type { SignatureOf, TypeChecker } from "./typecheck.ts";
 import type { TypecheckRequest, TypecheckResponse } from "./typecheck-worker.ts";
@@ -30,7 +31,7 @@ export function createThreadedTypeChecker(options: ThreadedTypeCheckerOptions): 
   let nextId = 1;
   const pending = new Map<number, { owner: Worker; resolve: (d: Diagnostic[]) => void; timer: NodeJS.Timeout }>();
 
-  const skipped = (why: string): Diagnostic[] => [{ line: 1, column: 1, severity: "warning", message: `type check skipped: ${why}` }];
+  const skipped = (why: string): Diagnostic[] => [{ line: 1, column: 1, severity: "warning", message: clipText(`type check skipped: ${why}`) }];
 
   /** Checks queued on a thread that ended are answered; those on a newer thread are not. */
   function settleAll(owner: Worker | null, why: string) {
@@ -43,10 +44,11 @@ export function createThreadedTypeChecker(options: ThreadedTypeCheckerOptions): 
   }
 
   function start(): Worker {
-    const w = new Worker(bootScript(new URL("./typecheck-worker.ts", import.meta.url).href), {
-      eval: true,
-      resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 512 },
-    });
+    const resourceLimits = { maxOldGenerationSizeMb: options.maxHeapMb ?? 512 };
+    // From dist/ (npm run build) the compiled thread starts as is; from source it goes through tsx.
+    const w = import.meta.url.endsWith(".ts")
+      ? new Worker(bootScript(new URL("./typecheck-worker.ts", import.meta.url).href), { eval: true, resourceLimits })
+      : new Worker(new URL("./typecheck-worker.js", import.meta.url), { resourceLimits });
     // Never the reason a CLI run or a test process stays alive.
     w.unref();
     w.on("message", (response: TypecheckResponse) => {

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import type { Exercise } from "../exercises/types.ts";
+import { clipText } from "./clip.ts";
 import type { Diagnostic } from "./report.ts";
 
 const ROOT = "/autograde";
@@ -158,6 +159,7 @@ function signatureMismatches(program: ts.Program, submission: ts.SourceFile, sig
 
 function toDiagnostic(file: ts.SourceFile, start: number, message: string): Diagnostic {
   const { line, character } = file.getLineAndCharacterOfPosition(start);
-  return { line: line + 1, column: character + 1, severity: "warning", message };
+  // TypeScript quotes the student's identifiers and types in its messages.
+  return { line: line + 1, column: character + 1, severity: "warning", message: clipText(message) };
 }
 

@@ -37,6 +37,14 @@ export const serverConfigSchema = z.object({
   maxQueuedPerStudent: positiveInt.max(10_000).default(3),
   rateLimitPerMinute: positiveInt.default(600),
   waitMaxMs: z.number().int().min(0).max(600_000).default(30_000),
+  /** A socket with no byte in or out for this long is closed. A ?wait=true reply sends nothing until grading ends, so this outlasts waitMaxMs. */
+  connectionTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
+  /** Headers and body must have arrived this long after the request began, however slowly they trickle in. */
+  requestTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
+  /** The headers alone must have arrived within this (Node's http.Server headersTimeout). */
+  headersTimeoutMs: z.number().int().min(100).max(3_600_000).default(10_000),
+  /** An idle keep-alive connection is closed after this; behind a proxy, keep it above the proxy's own idle timeout. */
+  keepAliveTimeoutMs: z.number().int().min(100).max(3_600_000).default(5_000),
   /** A claimed job is requeued when its lease lapses (the holder crashed); holders renew it. */
   leaseMs: z.number().int().min(500).max(3_600_000).default(30_000),
   queuePollIntervalMs: z.number().int().min(10).max(60_000).default(1000),
@@ -85,6 +93,12 @@ export const serverConfigSchema = z.object({
 }).refine((c) => c.role === "all" || c.databaseUrl !== undefined, {
   path: ["role"],
   message: "api and worker roles share a database: set DATABASE_URL (the embedded SQLite mode runs only as all)",
+}).refine((c) => c.connectionTimeoutMs > c.waitMaxMs, {
+  path: ["connectionTimeoutMs"],
+  message: "must be above AUTOGRADE_WAIT_MAX_MS: a ?wait=true request is silent while it waits, and an idle connection is closed",
+}).refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
+  path: ["headersTimeoutMs"],
+  message: "must not be above AUTOGRADE_REQUEST_TIMEOUT_MS (the headers are part of the request)",
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 
@@ -101,6 +115,10 @@ const ENV: readonly { env: string; path: readonly [string] | readonly ["grader",
   { env: "AUTOGRADE_MAX_QUEUED_PER_STUDENT", path: ["maxQueuedPerStudent"], kind: "int" },
   { env: "AUTOGRADE_RATE_LIMIT_PER_MINUTE", path: ["rateLimitPerMinute"], kind: "int" },
   { env: "AUTOGRADE_WAIT_MAX_MS", path: ["waitMaxMs"], kind: "int" },
+  { env: "AUTOGRADE_CONNECTION_TIMEOUT_MS", path: ["connectionTimeoutMs"], kind: "int" },
+  { env: "AUTOGRADE_REQUEST_TIMEOUT_MS", path: ["requestTimeoutMs"], kind: "int" },
+  { env: "AUTOGRADE_HEADERS_TIMEOUT_MS", path: ["headersTimeoutMs"], kind: "int" },
+  { env: "AUTOGRADE_KEEP_ALIVE_TIMEOUT_MS", path: ["keepAliveTimeoutMs"], kind: "int" },
   { env: "AUTOGRADE_LEASE_MS", path: ["leaseMs"], kind: "int" },
   { env: "AUTOGRADE_QUEUE_POLL_INTERVAL_MS", path: ["queuePollIntervalMs"], kind: "int" },
   { env: "AUTOGRADE_MAX_JOB_CLAIMS", path: ["maxJobClaims"], kind: "int" },
@@ -131,6 +149,7 @@ const ENV: readonly { env: string; path: readonly [string] | readonly ["grader",
   { env: "AUTOGRADE_SUBMISSION_DEADLINE_MS", path: ["grader", "submissionDeadlineMs"], kind: "int" },
   { env: "AUTOGRADE_MAX_SOURCE_BYTES", path: ["grader", "maxSourceBytes"], kind: "int" },
   { env: "AUTOGRADE_MAX_OUTPUT_ELEMENTS", path: ["grader", "maxOutputElements"], kind: "int" },
+  { env: "AUTOGRADE_MAX_REPORT_BYTES", path: ["grader", "maxReportBytes"], kind: "int" },
   { env: "AUTOGRADE_TYPECHECK", path: ["grader", "typecheck"], kind: "bool" },
   { env: "AUTOGRADE_TYPECHECK_TIMEOUT_MS", path: ["grader", "typecheckTimeoutMs"], kind: "int" },
 ];

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EXERCISE_IDS, exercises as catalogue, solutionModule } from "../exercises/index.ts";
-import { createGrader, parseGraderConfig, SubmissionRejectedError, type Grader } from "../grader/index.ts";
+import { createGrader, parseGraderConfig, SubmissionRejectedError, type Grader, type Report } from "../grader/index.ts";
 import { createSandboxPool } from "../grader/sandbox/pool.ts";
 import type { SandboxPool } from "../grader/sandbox/protocol.ts";
 import {
@@ -198,6 +198,29 @@ const corpus: readonly HostileCase[] = [
     assemble: replacing(),
     expect: { zero_pad: expectation(["passed", "failed"], ["passed", "error"], /rejected while loading/), distribute_value: expectation(["passed", "failed"], ["passed", "error"], /rejected while loading/) },
   },
+  // Text that student code makes is clipped where it is made, and the report stays small.
+  {
+    file: "44-huge-key.ts",
+    assemble: replacing("distribute_value", "create_mask_from_window"),
+    expect: {
+      distribute_value: failedWith(["wrong"], /k{200}… \[clipped: 6000000 characters\]/),
+      create_mask_from_window: failedWith(["wrong"], /^the returned value at \.k{200}… \[clipped: 6000000 characters\] is undefined$/),
+      zero_pad: passed,
+    },
+    check: (report) => expectTextBounded(report, 4200, 64 * 1024),
+  },
+  {
+    file: "45-many-small-axes-printout.ts",
+    assemble: replacing("distribute_value", "zero_pad"),
+    expect: { distribute_value: failedWith(["error"], /^threw: Error: printed \d{3,4} characters$/), zero_pad: failedWith(["wrong"], /shape/) },
+    check: (report) => expectTextBounded(report, 4200, 64 * 1024),
+  },
+  {
+    file: "46-deep-nesting.ts",
+    assemble: (text) => replacing("distribute_value")(text.replace("DEEP_ARRAY", `${"[".repeat(1500)}${"]".repeat(1500)}`)),
+    expect: { distribute_value: passed, zero_pad: passed },
+    check: (report) => expect(report.diagnostics.filter((d) => d.severity === "error")).toEqual([]),
+  },
   // Memory that V8 commits outside the isolate's limit: closed in the prelude, and watched from outside the worker.
   {
     file: "50-resizable-arraybuffer.ts",
@@ -300,6 +323,16 @@ describe("hostile submissions, graded end to end by one real grader", () => {
     expectHeapBelowMb(512);
   });
 });
+
+/** Every message, printout and diagnostic at most `maxChars` long, and the whole report at most `maxBytes` as JSON. */
+function expectTextBounded(report: Report, maxChars: number, maxBytes: number): void {
+  const texts = [
+    ...report.exercises.flatMap((e) => [e.message ?? "", ...e.cases.flatMap((c) => [c.message, c.printout?.got ?? "", c.printout?.expected ?? ""])]),
+    ...report.diagnostics.map((d) => d.message),
+  ];
+  expect(Math.max(...texts.map((t) => t.length))).toBeLessThanOrEqual(maxChars);
+  expect(Buffer.byteLength(JSON.stringify(report))).toBeLessThanOrEqual(maxBytes);
+}
 
 function outputElements(value: unknown): number {
   if (typeof value === "number" || typeof value === "boolean") return 1;

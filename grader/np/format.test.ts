@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { shownIndices } from "./format.ts";
 import { NDArray } from "./index.ts";
 
 function ramp(...dims: number[]): NDArray {
@@ -96,5 +97,37 @@ const cases: { name: string; x: () => NDArray; printed: string }[] = [
 describe("toString prints like numpy", () => {
   it.each(cases)("$name", ({ x, printed }) => {
     expect(String(x())).toBe(printed);
+  });
+});
+
+describe("summarising many small axes", () => {
+  const sines = (shape: number[]) => new NDArray(shape, Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i)));
+
+  it("keeps numpy's layout for a summarised 4-D tensor (numpy 2.4 prints 23,927 characters of this one)", () => {
+    expect(shownIndices([10, 7, 7, 8])).toEqual([
+      [0, 1, 2, -1, 7, 8, 9],
+      [0, 1, 2, -1, 4, 5, 6],
+      [0, 1, 2, -1, 4, 5, 6],
+      [0, 1, 2, -1, 5, 6, 7],
+    ]);
+    expect(String(sines([10, 7, 7, 8]))).toHaveLength(23_927);
+  });
+
+  it("shows every element up to numpy's threshold", () => {
+    expect(shownIndices([4, 4, 4, 4, 4])).toEqual(Array.from({ length: 5 }, () => [0, 1, 2, 3]));
+  });
+
+  it("prints (4,)x8 in a few KB (numpy prints all 65,536 elements, 1.3 MB), the first and last item of each axis", () => {
+    expect(shownIndices(new Array(8).fill(4))).toEqual(new Array(8).fill([0, -1, 3]));
+    const printed = String(sines(new Array(8).fill(4)));
+    expect(printed.length).toBeLessThan(10_000);
+    expect(printed.startsWith("[[[[[[[[ 0.         ...  0.14112001]")).toBe(true);
+  });
+
+  it("bounds axes of length 2 too, which one edge item cannot shorten", () => {
+    const plan = shownIndices(new Array(20).fill(2));
+    expect(plan.slice(0, 10)).toEqual(new Array(10).fill([0, -1]));
+    expect(plan.slice(10)).toEqual(new Array(10).fill([0, 1]));
+    expect(String(sines(new Array(20).fill(2))).length).toBeLessThan(40_000);
   });
 });

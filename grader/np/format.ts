@@ -5,26 +5,45 @@ import { stridesOf } from "./shape.ts";
 // numpy's print defaults: precision 8, line width 75, summarised with 3 edge items above 1000 elements.
 const LINE_WIDTH = 75;
 const EDGE_ITEMS = 3;
+const THRESHOLD = 1000;
+/**
+ * numpy summarises only axes longer than 2 x 3, so it prints every element of (4,)x8 (65,536 of
+ * them). Past this many shown elements the edge items shrink: numpy's own layout for any array up
+ * to four dimensions (at most 6^4 elements shown), a bounded one for many small axes.
+ */
+const MAX_SHOWN = (2 * EDGE_ITEMS) ** 4;
+
+/** The indices printed along each axis, -1 standing for "...". */
+export function shownIndices(shape: readonly number[]): number[][] {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+  const withEdges = (edge: number) => shape.map((len) => (len > 2 * edge ? [...range(0, edge), -1, ...range(len - edge, len)] : range(0, len)));
+  const count = (plan: number[][]) => plan.reduce((n, picks) => n * picks.filter((i) => i >= 0).length, 1);
+  if (size <= THRESHOLD) return withEdges(Infinity);
+  let plan = withEdges(EDGE_ITEMS);
+  for (let edge = EDGE_ITEMS - 1; edge >= 1 && count(plan) > MAX_SHOWN; edge--) plan = withEdges(edge);
+  // Axes of length 2 still show both items at one edge item: from the outermost in, show the first only.
+  for (let axis = 0; axis < shape.length && count(plan) > MAX_SHOWN; axis++) {
+    if (shape[axis]! > 1) plan[axis] = [0, -1];
+  }
+  return plan;
+}
 
 /** A port of numpy's _formatArray (numpy >= 1.14 layout), so printed values read like the worksheet's. */
 export function formatArray(x: NDArray): string {
   const strides = stridesOf(x.shape);
-  const summarize = x.size > 1000;
-  const picks = (len: number): number[] => {
-    const all = Array.from({ length: len }, (_, i) => i);
-    return summarize && len > 2 * EDGE_ITEMS ? [...all.slice(0, EDGE_ITEMS), -1, ...all.slice(len - EDGE_ITEMS)] : all;
-  };
+  const plan = shownIndices(x.shape);
   const shown: number[] = [];
   const collect = (axis: number, offset: number): void => {
     if (axis === x.ndim) shown.push(x.data[offset]!);
-    else for (const i of picks(x.shape[axis]!)) if (i >= 0) collect(axis + 1, offset + i * strides[axis]!);
+    else for (const i of plan[axis]!) if (i >= 0) collect(axis + 1, offset + i * strides[axis]!);
   };
   if (x.size === 0) return "[]";
   collect(0, 0);
   const format = numberFormatter(shown);
   const recurse = (axis: number, offset: number, hanging: string, width: number): string => {
     if (axis === x.ndim) return format(x.data[offset]!);
-    const words = picks(x.shape[axis]!).map((i) =>
+    const words = plan[axis]!.map((i) =>
       i < 0 ? "..." : recurse(axis + 1, offset + i * strides[axis]!, hanging + " ", width - 1),
     );
     let text = "";

@@ -1,3 +1,4 @@
+import { clipText, MAX_KEY_CHARS, MAX_STUDENT_TEXT_CHARS } from "../clip.ts";
 import type { Builtins } from "./prelude-builtins.ts";
 
 export type TakenResult =
@@ -10,13 +11,24 @@ const MAX_DEPTH = 64;
 /**
  * Turns whatever student code returned into plain data (numbers, strings, null, plain arrays and
  * objects, `{ shape, data: Float64Array }` tensors) built from scratch here, counting every element
- * against the output cap before allocating. Only built-ins captured before student code ran are used.
+ * against the output cap before allocating. Only built-ins captured before student code ran are used:
+ * `install` makes the converter while the context is still pristine.
+ *
+ * Every reason is clipped where it is made, and so is every key copied out: a key is data, but it
+ * also becomes part of paths in reasons and of the host's descriptions of the value. Clipping a key
+ * cannot change a grade, as the comparison only looks up the short keys an answer must have.
  */
 export function createOutputConverter(b: Builtins, maxOutputElements: number): (value: unknown) => TakenResult {
+  const stringSlice = String.prototype.slice;
   const { reflectApply, getPrototypeOf, objectKeys, isArray, isSafeInteger, StringOf, Float64ArrayCtor, Int32ArrayCtor, ObjectPrototype, objectToString, ceil, stringify, RangeErrorCtor } = b;
   const { tagOf, lengthOfTypedArray, joinShape, clip, put, describeThrown } = b;
+  const slice = (text: string, start: number, end: number): string => reflectApply(stringSlice, text, [start, end]) as string;
+  const clipReason = (reason: string): string => clipText(reason, MAX_STUDENT_TEXT_CHARS, slice);
   class BadOutput {
-    constructor(readonly reason: string) {}
+    readonly reason: string;
+    constructor(reason: string) {
+      this.reason = clipReason(reason);
+    }
   }
   const bad = (reason: string): never => {
     throw new BadOutput(reason);
@@ -200,7 +212,8 @@ export function createOutputConverter(b: Builtins, maxOutputElements: number): (
         const key = keys[i]!;
         if (key === "__proto__") bad(`${where} has a "__proto__" key`);
         spend(1 + ceil(key.length / 8), where);
-        put(out, key, convert(record[key], depth + 1, `${path}.${key}`));
+        const shownKey = clipText(key, MAX_KEY_CHARS, slice);
+        put(out, shownKey, convert(record[key], depth + 1, `${path}.${shownKey}`));
       }
       return out;
     }
@@ -214,8 +227,8 @@ export function createOutputConverter(b: Builtins, maxOutputElements: number): (
       return { kind: "returned", value: convert(value, 0, "") };
     } catch (error) {
       if (error instanceof BadOutput) return { kind: "bad_output", reason: error.reason };
-      if (error instanceof RangeErrorCtor) return { kind: "bad_output", reason: `the returned value could not be read: ${describeThrown(error)}` };
-      return { kind: "bad_output", reason: `reading the returned value threw: ${describeThrown(error)}` };
+      if (error instanceof RangeErrorCtor) return { kind: "bad_output", reason: clipReason(`the returned value could not be read: ${describeThrown(error)}`) };
+      return { kind: "bad_output", reason: clipReason(`reading the returned value threw: ${describeThrown(error)}`) };
     }
   }
 
