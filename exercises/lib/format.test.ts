@@ -59,6 +59,18 @@ describe("formatArray matches numpy's str(array)", () => {
   ])("%s", (_name, value, printed) => {
     expect(formatArray(value)).toBe(printed);
   });
+
+  // A student's answer of many short axes: numpy would print every element (a megabyte for 4^10).
+  it.each([
+    ["shape=(4,)x10", Array.from({ length: 10 }, () => 4)],
+    ["shape=(2,)x20", Array.from({ length: 20 }, () => 2)],
+  ])("%s stays a few lines, with its gaps marked", (_name, shape) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const printed = formatArray(t(shape, Array.from({ length: size }, (_, i) => i % 7)));
+    expect(printed.length).toBeLessThan(8 * 1024);
+    expect(printed).toContain("...");
+    expect(printed.startsWith("[".repeat(shape.length))).toBe(true);
+  });
 });
 
 describe("subTensor", () => {

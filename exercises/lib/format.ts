@@ -85,10 +85,22 @@ function elementFormatter(values: readonly number[]): (x: number) => string {
   return (x) => (Number.isFinite(x) ? formatFinite(x) : nonFinite(x).padStart(width));
 }
 
-/** Indices shown along an axis of length n: all, or the first and last `edge` with a gap (-1). */
-function shownIndices(n: number, summarise: boolean, edge: number): number[] {
-  if (!summarise || n <= 2 * edge) return Array.from({ length: n }, (_, i) => i);
-  return [...Array.from({ length: edge }, (_, i) => i), -1, ...Array.from({ length: edge }, (_, i) => n - edge + i)];
+/**
+ * The indices shown along each axis, -1 standing for "...". numpy summarises only axes longer than
+ * twice the edge items, so a student's answer of many short axes ((4,)x10) would print every one of
+ * its elements; past (2 x edgeItems)^4 shown elements the edges shrink, then outer axes show their
+ * first item only, so a printout stays a few lines whatever the shape.
+ */
+function shownPlan(shape: readonly number[], size: number, options: ArrayFormatOptions): number[][] {
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+  const withEdges = (edge: number) => shape.map((n) => (n > 2 * edge ? [...range(0, edge), -1, ...range(n - edge, n)] : range(0, n)));
+  if (size <= options.threshold) return withEdges(Infinity);
+  const count = (plan: number[][]) => plan.reduce((n, picks) => n * picks.filter((i) => i >= 0).length, 1);
+  const maxShown = (2 * options.edgeItems) ** 4;
+  let plan = withEdges(options.edgeItems);
+  for (let edge = options.edgeItems - 1; edge >= 1 && count(plan) > maxShown; edge--) plan = withEdges(edge);
+  for (let axis = 0; axis < shape.length && count(plan) > maxShown; axis++) if (shape[axis]! > 1) plan[axis] = [0, -1];
+  return plan;
 }
 
 /** numpy's `str(array)`, e.g. `[[0.5 0.5]\n [0.5 0.5]]`. */
@@ -96,12 +108,12 @@ export function formatArray(t: Tensor, options: ArrayFormatOptions = PRINTOUT_OP
   const { shape, data } = t;
   if (shape.length === 0) return data.length === 1 ? formatScalar(data[0]!) : "[]";
   if (data.length === 0) return "[]";
-  const summarise = data.length > options.threshold;
+  const plan = shownPlan(shape, data.length, options);
   const strides = shape.map((_, axis) => sizeOfShape(shape.slice(axis + 1)));
 
   const shown: number[] = [];
   const collect = (axis: number, offset: number): void => {
-    for (const i of shownIndices(shape[axis]!, summarise, options.edgeItems)) {
+    for (const i of plan[axis]!) {
       if (i < 0) continue;
       const at = offset + i * strides[axis]!;
       if (axis === shape.length - 1) shown.push(data[at]!);
@@ -113,7 +125,7 @@ export function formatArray(t: Tensor, options: ArrayFormatOptions = PRINTOUT_OP
 
   const render = (axis: number, offset: number): string => {
     const indent = " ".repeat(axis + 1);
-    const indices = shownIndices(shape[axis]!, summarise, options.edgeItems);
+    const indices = plan[axis]!;
     if (axis === shape.length - 1) {
       // `line` excludes the `axis` characters before it (outer brackets or indent), hence `axis +`.
       const lines: string[] = [];

@@ -1,4 +1,4 @@
-const MAX_MESSAGE_CHARS = 2000;
+import { clipText, MAX_STUDENT_TEXT_CHARS } from "../clip.ts";
 
 /**
  * Built-ins the prelude captures while the context is pristine: student code runs in the same
@@ -30,7 +30,7 @@ export function captureBuiltins() {
   const tagOf = (x: unknown): string | undefined => reflectApply(typedArrayTag, x, []) as string | undefined;
   const lengthOfTypedArray = (x: unknown): number => reflectApply(typedArrayLength, x, []) as number;
   const joinShape = (shape: number[]): string => `[${reflectApply(arrayJoin, shape, [","]) as string}]`;
-  const clip = (s: string): string => (s.length > MAX_MESSAGE_CHARS ? `${reflectApply(stringSlice, s, [0, MAX_MESSAGE_CHARS]) as string}...` : s);
+  const clip = (s: string): string => clipText(s, MAX_STUDENT_TEXT_CHARS, (text, start, end) => reflectApply(stringSlice, text, [start, end]) as string);
   /** Own data property on our own objects; a null-prototype descriptor ignores a tampered Object.prototype. */
   const put = (target: object, key: string | number, value: unknown): void => {
     defineProperty(target, key, { __proto__: null, value, writable: true, enumerable: true, configurable: true } as PropertyDescriptor);

@@ -1,6 +1,6 @@
 /**
- * The trusted prelude. The worker bundles this file and its two prelude-* helpers (ECMAScript
- * built-ins only, no host APIs) and runs it first in every
+ * The trusted prelude. The worker bundles this file, its prelude-* helpers and grader/clip.ts
+ * (ECMAScript built-ins only, no host APIs) and runs it first in every
  * fresh context, before the helper module and the student's code. It captures the built-ins it needs
  * while they are still pristine, because student code runs in the same context and may replace any
  * global, prototype method or accessor afterwards. Everything it hands back is plain data built here
