@@ -1,7 +1,6 @@
 import type { CaseReport, FormattableReport } from "../report.ts";
 
 // XML 1.0 forbids these code points even when escaped; a student's thrown message may contain them.
-// eslint-disable-next-line no-control-regex
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function escapeXml(text: string): string {

@@ -176,6 +176,9 @@ export function createOutputConverter(b: Builtins, maxOutputElements: number): (
           return bad(`${where} is a symbol, not data`);
         case "bigint":
           return bad(`${where} is a BigInt; use a number`);
+        case "object":
+          // null, tensors, arrays and records: below.
+          break;
       }
       if (x === null) {
         spend(1, where);
