@@ -80,6 +80,7 @@ export function createThreadedTypeChecker(options: ThreadedTypeCheckerOptions): 
           resolve(skipped(`it took longer than ${options.timeoutMs} ms`));
           // The thread may be stuck in the checker: end it, and let the next check start a fresh one.
           if (worker === current) worker = null;
+          // Fire and forget: the 'exit' handler settles what the thread still owed.
           void current.terminate();
         }, options.timeoutMs);
         timer.unref();

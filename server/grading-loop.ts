@@ -127,7 +127,8 @@ export function createGradingLoop({ storage, grader, webhooks, scores, metrics, 
         if (record) webhooks.deliver({ submissionId: pending.submissionId, gradingAttempt: pending.gradingAttempt, url: pending.callbackUrl, payload: webhookPayload(record) });
       }
       const tick = setInterval(() => {
-        housekeeping().catch((err: unknown) =>
+        // Fire and forget: the next tick tries again, and a lapsed lease is requeued either way.
+        void housekeeping().catch((err: unknown) =>
           err instanceof StorageUnavailableError ? log.warn({ reason: err.message }, "lease housekeeping skipped: storage unavailable") : log.error({ err }, "lease housekeeping failed"));
       }, Math.max(100, Math.floor(config.leaseMs / 3)));
       tick.unref();

@@ -108,7 +108,7 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxPool {
   for (const slot of slots) {
     idle.push(slot);
     // Warm every worker now; a failure here surfaces again (with backoff) when a job needs it.
-    slot.acquire().catch((error: unknown) => log.error({ err: error }, "sandbox worker could not start"));
+    void slot.acquire().catch((error: unknown) => log.error({ err: error }, "sandbox worker could not start"));
   }
 
   const pump = () => {

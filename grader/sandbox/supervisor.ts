@@ -175,8 +175,9 @@ export function createWorkerSlot(options: WorkerSlotOptions): WorkerSlot {
           }
           if (current !== attempt) return;
           current = undefined;
-          // Replace it now so the next exercise does not wait for a cold start.
-          if (!stopped) start(respawnDelayMs(unexpectedDeaths)).catch(() => {});
+          // Replace it now so the next exercise does not wait for a cold start. Fire and forget: a
+          // failed start is logged by spawnWithBackoff and surfaces again at the next acquire().
+          if (!stopped) void start(respawnDelayMs(unexpectedDeaths)).catch(() => {});
         });
       },
       () => {
@@ -192,8 +193,9 @@ export function createWorkerSlot(options: WorkerSlotOptions): WorkerSlot {
         const attempt = current ?? start(0);
         const worker = await attempt;
         if (worker.alive()) return worker;
-        // Killed but its exit not yet processed: replace it without waiting.
-        if (current === attempt) start(0).catch(() => {});
+        // Killed but its exit not yet processed: replace it without waiting (fire and forget: the
+        // next turn of this loop awaits the replacement, and sees its failure).
+        if (current === attempt) void start(0).catch(() => {});
       }
     },
     async shutdown() {

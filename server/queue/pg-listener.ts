@@ -24,7 +24,8 @@ export async function startPgListener({ databaseUrl, channels, onNotify, log, re
     next.on("notification", (n) => onNotify(n.channel, n.payload ?? ""));
     next.on("error", (err) => {
       log.warn({ err }, "LISTEN connection lost; reconnecting");
-      next.end().catch(() => undefined);
+      // Fire and forget: the connection is already broken, and a new one is on its way.
+      void next.end().catch(() => undefined);
       if (client === next) client = null;
       scheduleReconnect();
     });
@@ -37,7 +38,8 @@ export async function startPgListener({ databaseUrl, channels, onNotify, log, re
     if (closed || retry) return;
     retry = setTimeout(() => {
       retry = undefined;
-      connect().catch((err: unknown) => {
+      // Fire and forget: a failure schedules the next try.
+      void connect().catch((err: unknown) => {
         log.warn({ err }, "LISTEN reconnect failed");
         scheduleReconnect();
       });
