@@ -76,6 +76,15 @@ describe("loadServerConfig", () => {
     expect(() => loadServerConfig({ DATABASE_URL: "mysql://u:hunter2@db/x" })).toThrow(/^(?!.*hunter2)/s);
   });
 
+  it("reads the HTTP timeouts, and refuses an idle timeout the longest ?wait=true would outlast or a headers timeout above the request's", () => {
+    expect(loadServerConfig({})).toMatchObject({ connectionTimeoutMs: 60_000, requestTimeoutMs: 60_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000 });
+    expect(loadServerConfig({ AUTOGRADE_REQUEST_TIMEOUT_MS: "2000", AUTOGRADE_HEADERS_TIMEOUT_MS: "1000", AUTOGRADE_KEEP_ALIVE_TIMEOUT_MS: "800" }))
+      .toMatchObject({ requestTimeoutMs: 2000, headersTimeoutMs: 1000, keepAliveTimeoutMs: 800 });
+    expect(() => loadServerConfig({ AUTOGRADE_WAIT_MAX_MS: "60000" })).toThrow(/AUTOGRADE_CONNECTION_TIMEOUT_MS: must be above AUTOGRADE_WAIT_MAX_MS/);
+    expect(loadServerConfig({ AUTOGRADE_WAIT_MAX_MS: "60000", AUTOGRADE_CONNECTION_TIMEOUT_MS: "90000" }).connectionTimeoutMs).toBe(90_000);
+    expect(() => loadServerConfig({ AUTOGRADE_REQUEST_TIMEOUT_MS: "5000", AUTOGRADE_HEADERS_TIMEOUT_MS: "6000" })).toThrow(/AUTOGRADE_HEADERS_TIMEOUT_MS: must not be above AUTOGRADE_REQUEST_TIMEOUT_MS/);
+  });
+
   it("never echoes a secret in the error", () => {
     expect(() => loadServerConfig({ AUTOGRADE_API_KEYS: "staff:prof:tiny-secret" })).toThrow(/^(?!.*tiny-secret)/s);
   });

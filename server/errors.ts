@@ -16,6 +16,24 @@ export class ApiError extends Error {
   }
 }
 
+export const MAX_REPORTED_ISSUES = 20;
+const MAX_ISSUE_MESSAGE_CHARS = 300;
+const MAX_FIELD_CHARS = 200;
+
+/** Shortens text a client chose (a key, a value echoed in a message) and says that it did. */
+export function clip(text: string, maxChars: number): string {
+  return text.length <= maxChars ? text : `${text.slice(0, maxChars)}… (clipped, ${text.length} characters)`;
+}
+
+/**
+ * Fastify's own formatter joins every issue into err.message, which nothing reads (errorHandler
+ * builds the answer): keep it to the first issue so a request with many costs nothing here either.
+ */
+export function schemaErrorFormatter(errors: readonly { instancePath?: string; message?: string }[], dataVar: string): Error {
+  const first = errors[0];
+  return new Error(clip(`${dataVar}${first?.instancePath ?? ""} ${first?.message ?? "invalid"}`, MAX_ISSUE_MESSAGE_CHARS));
+}
+
 /** `/exercises/0` -> `exercises[0]`: the way a client would name the field. */
 function fieldName(instancePath: string): string {
   return instancePath
@@ -46,9 +64,15 @@ export function errorHandler(err: FastifyError | ApiError, request: FastifyReque
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext ?? "request";
-    const issues = err.validation.map((v) => ({ field: fieldName(v.instancePath) || where, message: v.message ?? "invalid" }));
+    // A cheap request must not buy an expensive answer: a few issues, each clipped, and a count of the rest.
+    const issues = err.validation.slice(0, MAX_REPORTED_ISSUES).map((v) => ({
+      field: clip(fieldName(v.instancePath) || where, MAX_FIELD_CHARS),
+      message: clip(v.message ?? "invalid", MAX_ISSUE_MESSAGE_CHARS),
+    }));
+    const omittedIssues = err.validation.length - issues.length;
     const message = issues.map((i) => (i.field === where ? i.message : `${i.field}: ${i.message}`)).join("; ");
-    reply.code(400).send(body("validation_error", `invalid ${where}: ${message}`, { in: where, issues }));
+    const more = omittedIssues > 0 ? `; and ${omittedIssues} more` : "";
+    reply.code(400).send(body("validation_error", `invalid ${where}: ${message}${more}`, { in: where, issues, ...(omittedIssues > 0 ? { omittedIssues } : {}) }));
     return;
   }
   const status = typeof err.statusCode === "number" ? err.statusCode : 500;

@@ -14,8 +14,22 @@ export const errorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof errorBody>;
 
+/**
+ * What a client sent, for a message: short strings verbatim, anything else by its kind, since
+ * JSON.stringify of an array nested 100,000 deep overflows the stack and a long string is a huge answer.
+ */
+export function describeInput(input: unknown): string {
+  if (typeof input === "string") return JSON.stringify(input.length > 64 ? `${input.slice(0, 64)}…` : input);
+  if (Array.isArray(input)) return "an array";
+  if (input === null) return "null";
+  return typeof input === "object" ? "an object" : `${typeof input} ${String(input).slice(0, 64)}`;
+}
+
 export const exerciseId = z.enum(EXERCISE_IDS, {
-  error: (issue) => `unknown exercise ${JSON.stringify(issue.input)}; expected one of ${EXERCISE_IDS.join(", ")}`,
+  error: (issue) =>
+    typeof issue.input === "string"
+      ? `unknown exercise ${describeInput(issue.input)}; expected one of ${EXERCISE_IDS.join(", ")}`
+      : `expected an exercise id (one of ${EXERCISE_IDS.join(", ")}), got ${describeInput(issue.input)}`,
 });
 
 export const exerciseSummary = z.object({
@@ -57,7 +71,13 @@ export const exerciseList = z.object({
 
 export const submissionRequest = z.strictObject({
   source: z.string().min(1, "source is empty").describe("The TypeScript module exporting the exercise functions"),
-  exercises: z.array(exerciseId).min(1).optional().describe("Grade only these exercises (default: all)"),
+  exercises: z
+    .array(exerciseId)
+    .min(1)
+    // Checked before the entries, so a list of 100,000 costs one issue, not 100,000.
+    .max(EXERCISE_IDS.length, `list at most ${EXERCISE_IDS.length} exercises (the whole catalogue)`)
+    .optional()
+    .describe("Grade only these exercises (default: all)"),
   callbackUrl: z
     .url({ protocol: /^https?$/, error: "callbackUrl must be an http(s) URL" })
     .max(2048)

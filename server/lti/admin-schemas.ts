@@ -17,7 +17,23 @@ export const toolConfiguration = z.object({
 });
 export type ToolConfiguration = z.infer<typeof toolConfiguration>;
 
-export const registrationRequest = platformRegistrationSchema;
+/** Bounds on what a staff request may make the service store and echo back; no platform needs more. */
+export const MAX_DEPLOYMENT_IDS = 100;
+const deploymentIdList = z
+  .array(z.string().min(1).max(255, "each deployment id must be at most 255 characters"))
+  .min(1, "at least one deployment id is required")
+  .max(MAX_DEPLOYMENT_IDS, `at most ${MAX_DEPLOYMENT_IDS} deployment ids`);
+const urlField = (name: "issuer" | "authLoginUrl" | "authTokenUrl" | "jwksUrl") =>
+  platformRegistrationSchema.shape[name].max(2048, `${name} must be at most 2048 characters`);
+
+export const registrationRequest = platformRegistrationSchema.extend({
+  issuer: urlField("issuer"),
+  clientId: platformRegistrationSchema.shape.clientId.max(255, "clientId must be at most 255 characters"),
+  deploymentIds: deploymentIdList,
+  authLoginUrl: urlField("authLoginUrl"),
+  authTokenUrl: urlField("authTokenUrl"),
+  jwksUrl: urlField("jwksUrl"),
+});
 
 export const registrationView = platformRegistrationSchema.extend({
   id: z.string(),
@@ -30,7 +46,7 @@ export const registrationList = z.object({ registrations: z.array(registrationVi
 export const registrationParams = z.object({ id: z.string().min(1, "id must name a registration").max(200) });
 
 export const deploymentsRequest = z.strictObject({
-  deploymentIds: platformRegistrationSchema.shape.deploymentIds.describe("Replaces the registration's deployment ids"),
+  deploymentIds: deploymentIdList.describe("Replaces the registration's deployment ids"),
 });
 
 export const keyParams = z.object({ kid: z.string().min(1, "kid must name a key").max(200) });

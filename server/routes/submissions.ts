@@ -23,6 +23,18 @@ async function multipartToBody(request: FastifyRequest): Promise<void> {
   if (!request.isMultipart()) return;
   const body: Record<string, unknown> = {};
   const exercises: string[] = [];
+  try {
+    await readParts(request, body, exercises);
+  } catch (err) {
+    // The parser's own errors (no boundary, a truncated or non-multipart body) carry no status: they are the client's.
+    if (err instanceof ApiError || typeof (err as { statusCode?: unknown }).statusCode === "number") throw err;
+    throw new ApiError(400, "malformed_multipart", `the multipart body could not be read: ${(err as Error).message}`);
+  }
+  if (exercises.length > 0) body.exercises = exercises;
+  request.body = body;
+}
+
+async function readParts(request: FastifyRequest, body: Record<string, unknown>, exercises: string[]): Promise<void> {
   for await (const part of request.parts()) {
     if (part.type === "file") {
       if (!/\.(ts|mts)$/i.test(part.filename)) {
@@ -38,8 +50,6 @@ async function multipartToBody(request: FastifyRequest): Promise<void> {
       throw new ApiError(400, "validation_error", `unknown form field ${JSON.stringify(part.fieldname)}`, { field: part.fieldname });
     }
   }
-  if (exercises.length > 0) body.exercises = exercises;
-  request.body = body;
 }
 
 function idempotencyKeyOf(request: FastifyRequest): string | null {

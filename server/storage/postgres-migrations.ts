@@ -170,4 +170,12 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE lti_login_states ADD COLUMN storage_target TEXT;
   ALTER TABLE lti_login_states ADD COLUMN storage_value_hash TEXT;
   `,
+  // The HTTP rate limit's fixed windows, shared by every api node (server/rate-limit-store.ts).
+  `
+  CREATE TABLE rate_limit_windows (
+    key TEXT PRIMARY KEY,
+    hits INTEGER NOT NULL,
+    expires_at_ms BIGINT NOT NULL
+  );
+  `,
 ];
