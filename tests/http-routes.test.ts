@@ -16,10 +16,10 @@ const gradeDistribute = { source: distributeSolution, exercises: ["distribute_va
 
 describe("GET /v1/me", () => {
   it.each([
-    ["staff key", KEYS.staff, { role: "staff", name: "prof" }],
-    ["alice's student key", KEYS.alice, { role: "student", name: "alice" }],
-    ["bob's student key", KEYS.bob, { role: "student", name: "bob" }],
-  ])("%s -> its role and name", async (_label, key, expected) => {
+    ["staff key", KEYS.staff, { role: "staff", name: "prof", origin: "api_key" }],
+    ["alice's student key", KEYS.alice, { role: "student", name: "alice", origin: "api_key" }],
+    ["bob's student key", KEYS.bob, { role: "student", name: "bob", origin: "api_key" }],
+  ])("%s -> its role, name and how it signed in", async (_label, key, expected) => {
     const r = await client(served.url, key).get("/v1/me");
     expect(r.status).toBe(200);
     expect(r.json).toEqual(expected);
@@ -55,7 +55,7 @@ describe("the web page served by the service", () => {
     expect(paths).toContain("/v1/me");
     expect(paths.filter((p) => p === "/" || p.startsWith("/assets"))).toEqual([]);
     const me = openapi.paths["/v1/me"].get.responses["200"].content["application/json"].schema;
-    expect(Object.keys(me.properties).sort()).toEqual(["name", "role"]);
+    expect(Object.keys(me.properties).sort()).toEqual(["name", "origin", "role"]);
     const queryNames = (path: string) => (openapi.paths[path].get.parameters as { in: string; name: string }[]).filter((p) => p.in === "query").map((p) => p.name);
     expect(queryNames("/v1/gradebook")).toEqual(expect.arrayContaining(["format", "layout"]));
     expect(queryNames("/v1/exercises")).toContain("detail");
