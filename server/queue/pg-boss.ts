@@ -190,7 +190,8 @@ export async function startPgBossWorkers({ boss, storage, runJob, config, log }:
     /** Stops fetching; waits up to graceMs, then puts unfinished jobs back as queued (pg-boss retries them once their handler fails). */
     async stop(graceMs: number): Promise<void> {
       stopping = true;
-      await boss.offWork(GRADING_QUEUE);
+      // pg-boss 12 waits for running handlers by default; the grace period is drainActive's to enforce.
+      await boss.offWork(GRADING_QUEUE, { wait: false });
       await drainActive(active, graceMs, { storage, log });
     },
     async settled(): Promise<void> {
