@@ -12,8 +12,13 @@ export interface LocalGrader {
 }
 
 /** A grader over the real catalogue and a fresh sandbox pool sized from config: what the CLI and the service start. */
-export function createLocalGrader({ config, log }: { readonly config: GraderConfig; readonly log: GraderLog }): LocalGrader {
-  const pool = createSandboxPool({ size: config.poolSize, sandboxMemoryMb: config.sandboxMemoryMb, workerRssMb: config.sandboxWorkerRssMb, maxOutputElements: config.maxOutputElements, log });
+export function createLocalGrader({ config, log, sandboxLog = log }: {
+  readonly config: GraderConfig;
+  readonly log: GraderLog;
+  /** Where the sandbox pool logs (worker restarts, watchdog kills); the grader's own log by default. */
+  readonly sandboxLog?: GraderLog;
+}): LocalGrader {
+  const pool = createSandboxPool({ size: config.poolSize, sandboxMemoryMb: config.sandboxMemoryMb, workerRssMb: config.sandboxWorkerRssMb, maxOutputElements: config.maxOutputElements, log: sandboxLog });
   const grader = createGrader({ pool, exercises: catalogue, log, config });
   return {
     grader,

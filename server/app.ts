@@ -5,7 +5,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { LogController } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import pg from "pg";
+import type { FastifyRateLimitStore } from "@fastify/rate-limit";
 import type { Logger } from "pino";
 import type { Exercise } from "../exercises/types.ts";
 import { webPlugin } from "../web/plugin.ts";
@@ -16,7 +16,6 @@ import type { GradingLoop } from "./grading-loop.ts";
 import type { ToolKeyStore } from "./lti/key-store.ts";
 import type { Metrics } from "./metrics.ts";
 import { registerRateLimits } from "./rate-limit.ts";
-import { pgRateLimitStore } from "./rate-limit-store.ts";
 import { exerciseRoutes } from "./routes/exercises.ts";
 import { ltiRoutes } from "./routes/lti.ts";
 import { ltiAdminRoutes } from "./routes/lti-admin.ts";
@@ -44,6 +43,8 @@ export interface AppDeps {
   readonly toolKeys: ToolKeyStore;
   /** True once SIGTERM arrived: new submissions get 503 and /readyz fails. */
   readonly draining: () => boolean;
+  /** Where rate-limit windows are counted when several api nodes share them (PostgreSQL); otherwise in this process. */
+  readonly rateLimitStore?: FastifyRateLimitStore | undefined;
 }
 
 /** JSON escaping can double a source's size (newlines, quotes); the source itself is checked exactly. */
@@ -158,17 +159,12 @@ export async function buildApp(deps: AppDeps) {
   await app.register(ltiRoutes, deps);
 
   const authenticate = createAuthenticator({ staticKeys: config.apiKeys, storage: deps.storage });
-  // With PostgreSQL every api node counts in one table, so N nodes do not allow N times the limit.
-  const rateLimitPool = config.databaseUrl === undefined ? null : new pg.Pool({ connectionString: config.databaseUrl, max: 2, application_name: "autograde-rate-limit" });
-  if (rateLimitPool) {
-    rateLimitPool.on("error", (err) => deps.log.error({ err }, "idle PostgreSQL connection of the rate limit failed"));
-    app.addHook("onClose", () => rateLimitPool.end());
-  }
   await app.register(
     async (v1) => {
       const limits = await registerRateLimits(v1, {
         perMinute: config.rateLimitPerMinute,
-        ...(rateLimitPool ? { store: pgRateLimitStore({ pool: rateLimitPool, log: deps.log }) } : {}),
+        // With PostgreSQL every api node counts in one table, so N nodes do not allow N times the limit.
+        ...(deps.rateLimitStore ? { store: deps.rateLimitStore } : {}),
       });
       v1.decorateRequest("principal", null as unknown as Principal);
       v1.addHook("onRequest", async (request) => {

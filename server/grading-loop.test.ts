@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Grader } from "../grader/index.ts";
 import type { Report } from "../grader/report.ts";
 import { createGradingLoop } from "./grading-loop.ts";
+import { createJobRunner } from "./queue/run-job.ts";
 import { createMetrics } from "./metrics.ts";
 import { openSqliteStorage } from "./storage/sqlite.ts";
 import type { StoredGrading } from "./queue/run-job.ts";
@@ -63,7 +64,8 @@ describe("grading loop", () => {
     const config = { gradingConcurrency: 2, leaseMs: 60_000, queuePollIntervalMs: 20, maxJobClaims: 3, ...overrides };
     const stored: StoredGrading[] = [];
     const scores = { gradingStored: (grading: StoredGrading) => void stored.push(grading) };
-    return { loop: createGradingLoop({ storage, grader, webhooks, scores, metrics, log, config }), metrics, stored };
+    const runJob = createJobRunner({ storage, grader, webhooks, scores, metrics, log, maxJobClaims: config.maxJobClaims });
+    return { loop: createGradingLoop({ storage, runJob, log, config }), metrics, stored };
   }
 
   it("grades at most gradingConcurrency at once, stores each report and wakes waiters", async () => {
@@ -150,10 +152,8 @@ describe("grading loop", () => {
       };
       const metrics = createMetrics({ queueDepth: () => flaky.queueDepth(), workerRestarts: () => 0 });
       const webhooks = createWebhookSender({ config: { webhookMaxAttempts: 1, webhookInitialBackoffMs: 1, webhookTimeoutMs: 1000 }, storage: flaky, log, metrics });
-      const loop = createGradingLoop({
-        storage: flaky, grader: controllableGrader().grader, webhooks, scores: { gradingStored: () => {} }, metrics, log,
-        config: { gradingConcurrency: 1, leaseMs: 60_000, queuePollIntervalMs: 20, maxJobClaims: 3 },
-      });
+      const runJob = createJobRunner({ storage: flaky, grader: controllableGrader().grader, webhooks, scores: { gradingStored: () => {} }, metrics, log, maxJobClaims: 3 });
+      const loop = createGradingLoop({ storage: flaky, runJob, log, config: { gradingConcurrency: 1, leaseMs: 60_000, queuePollIntervalMs: 20 } });
       await loop.start();
       await vi.advanceTimersByTimeAsync(2000);
       // At the 20 ms poll rate that would be 100 claims; doubling from 20 ms it is 7.

@@ -1,10 +1,6 @@
 import type { Logger } from "pino";
-import type { Grader } from "../grader/index.ts";
-import type { Metrics } from "./metrics.ts";
-import { createJobRunner, drainActive, type ScoreSink } from "./queue/run-job.ts";
+import { drainActive, type JobRunner } from "./queue/run-job.ts";
 import { StorageUnavailableError, type Job, type LeasedQueueStorage } from "./storage/types.ts";
-import { webhookPayload } from "./views.ts";
-import type { WebhookSender } from "./webhooks.ts";
 
 /** Longest pause between claims while the storage is unavailable (locked by another process). */
 const MAX_UNAVAILABLE_BACKOFF_MS = 10_000;
@@ -13,19 +9,16 @@ export interface GradingLoopConfig {
   readonly gradingConcurrency: number;
   readonly leaseMs: number;
   readonly queuePollIntervalMs: number;
-  readonly maxJobClaims: number;
 }
 
 /**
- * Claims jobs from the durable queue, grades them, stores the result, wakes waiters and fires
- * webhooks. Leases are renewed while grading; lapsed leases (a crashed process) are requeued.
+ * The embedded queue: claims jobs from the SQLite table and hands each to runJob (which grades,
+ * stores and tells webhooks and the LMS), then wakes waiters. Leases are renewed while grading;
+ * lapsed leases (a crashed process) are requeued.
  */
-export function createGradingLoop({ storage, grader, webhooks, scores, metrics, log, config, now = Date.now }: {
+export function createGradingLoop({ storage, runJob, log, config, now = Date.now }: {
   storage: LeasedQueueStorage;
-  grader: Grader;
-  webhooks: WebhookSender;
-  scores: ScoreSink;
-  metrics: Metrics;
+  runJob: JobRunner;
   log: Logger;
   config: GradingLoopConfig;
   now?: () => number;
@@ -48,8 +41,6 @@ export function createGradingLoop({ storage, grader, webhooks, scores, metrics, 
     for (const resolve of waiters.get(submissionId) ?? []) resolve();
     waiters.delete(submissionId);
   };
-
-  const runJob = createJobRunner({ storage, grader, webhooks, scores, metrics, log, maxJobClaims: config.maxJobClaims, now });
 
   async function gradeJob(job: Job): Promise<void> {
     if ((await runJob(job, { stopping: () => stopping })) === "retry") await storage.releaseJob(job.jobId, job.leaseToken);
@@ -122,10 +113,6 @@ export function createGradingLoop({ storage, grader, webhooks, scores, metrics, 
       running = true;
       const requeued = await storage.requeueExpired(now());
       if (requeued > 0) log.warn({ requeued }, "requeued jobs whose lease lapsed");
-      for (const pending of await storage.pendingWebhooks()) {
-        const record = await storage.getSubmission(pending.submissionId);
-        if (record) webhooks.deliver({ submissionId: pending.submissionId, gradingAttempt: pending.gradingAttempt, url: pending.callbackUrl, payload: webhookPayload(record) });
-      }
       const tick = setInterval(() => {
         // Fire and forget: the next tick tries again, and a lapsed lease is requeued either way.
         void housekeeping().catch((err: unknown) =>

@@ -1,8 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { pino } from "pino";
 import { exercises } from "../exercises/index.ts";
-import { createGrader } from "../grader/index.ts";
-import { createSandboxPool } from "../grader/sandbox/pool.ts";
+import { createLocalGrader } from "../grader/local.ts";
 import { ConfigError, loadServerConfig, type ServerConfig } from "./config.ts";
 import { startService, type Service } from "./service.ts";
 
@@ -30,31 +29,18 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   if (config.apiKeys.length === 0) log.warn("AUTOGRADE_API_KEYS is empty: only keys created with `autograde keys create` can sign in");
 
   // The api role grades nothing, so it starts no sandbox pool: no isolates, no worker children.
-  const pool = config.role === "api" ? null : createSandboxPool({
-    size: config.grader.poolSize,
-    sandboxMemoryMb: config.grader.sandboxMemoryMb,
-    workerRssMb: config.grader.sandboxWorkerRssMb,
-    maxOutputElements: config.grader.maxOutputElements,
-    log: log.child({ component: "sandbox" }),
-  });
-  const grader = pool ? createGrader({ pool, exercises, log: log.child({ component: "grader" }), config: config.grader }) : null;
-  const grading =
-    pool && grader
-      ? {
-          grader,
-          // The pool's workers and the grader's type-check thread.
-          closeGrader: async () => {
-            await Promise.all([pool.close(0), grader.close()]);
-          },
-          workerRestarts: () => pool.stats().restarts,
-        }
-      : undefined;
+  const local = config.role === "api" ? null : createLocalGrader({ config: config.grader, log: log.child({ component: "grader" }), sandboxLog: log.child({ component: "sandbox" }) });
   let service: Service;
   try {
-    service = await startService({ config, log, exercises, ...grading });
+    service = await startService({
+      config,
+      log,
+      exercises,
+      ...(local ? { grader: local.grader, closeGrader: () => local.close(0), workerRestarts: () => local.pool.stats().restarts } : {}),
+    });
   } catch (err) {
+    // startService has closed whatever it started, the grader included.
     log.fatal({ err }, "start-up failed");
-    await pool?.close(0);
     process.exit(1);
   }
 

@@ -54,7 +54,7 @@ describe("scale-out: webhooks", () => {
       const second = await start("worker");
       await expect.poll(() => bodies.length, { timeout: 15_000, interval: 50 }).toBe(2);
       expect(JSON.parse(bodies[1]!)).toMatchObject({ event: "submission.graded", submission: { id, status: "graded", score: 5 } });
-      expect(second.logs.some((l) => l.includes("resumed webhooks abandoned by a stopped worker"))).toBe(true);
+      expect(second.logs.some((l) => l.includes("resumed webhooks left pending by a stopped process"))).toBe(true);
       await expect.poll(deliveries, { timeout: 5000 }).toEqual([500, 204]);
     } finally {
       receiver.close();
