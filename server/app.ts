@@ -5,16 +5,12 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { LogController } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import type { FastifyRateLimitStore } from "@fastify/rate-limit";
 import type { Logger } from "pino";
-import type { Exercise } from "../exercises/types.ts";
 import { webPlugin } from "../web/plugin.ts";
+import type { AppDeps } from "./app-deps.ts";
 import { bearerToken, createAuthenticator, LAUNCH_TOKEN_PREFIX, type Principal } from "./auth.ts";
 import type { ServerConfig } from "./config.ts";
 import { ApiError, errorHandler, schemaErrorFormatter } from "./errors.ts";
-import type { GradingLoop } from "./grading-loop.ts";
-import type { ToolKeyStore } from "./lti/key-store.ts";
-import type { Metrics } from "./metrics.ts";
 import { registerRateLimits } from "./rate-limit.ts";
 import { exerciseRoutes } from "./routes/exercises.ts";
 import { ltiRoutes } from "./routes/lti.ts";
@@ -23,7 +19,6 @@ import { meRoutes } from "./routes/me.ts";
 import { opsRoutes } from "./routes/ops.ts";
 import { staffRoutes } from "./routes/staff.ts";
 import { submissionRoutes } from "./routes/submissions.ts";
-import type { Storage } from "./storage/types.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -32,20 +27,6 @@ declare module "fastify" {
   }
 }
 
-export interface AppDeps {
-  readonly config: ServerConfig;
-  readonly storage: Storage;
-  readonly queue: Pick<GradingLoop, "notify" | "waitFor">;
-  readonly exercises: readonly Exercise[];
-  readonly metrics: Metrics;
-  readonly log: Logger;
-  /** The LTI tool's signing keys (shared through storage by every process). */
-  readonly toolKeys: ToolKeyStore;
-  /** True once SIGTERM arrived: new submissions get 503 and /readyz fails. */
-  readonly draining: () => boolean;
-  /** Where rate-limit windows are counted when several api nodes share them (PostgreSQL); otherwise in this process. */
-  readonly rateLimitStore?: FastifyRateLimitStore | undefined;
-}
 
 /** JSON escaping can double a source's size (newlines, quotes); the source itself is checked exactly. */
 export const bodyLimitBytes = (maxSourceBytes: number) => maxSourceBytes * 2 + 64 * 1024;
@@ -194,8 +175,4 @@ export async function buildApp(deps: AppDeps) {
     { prefix: "/v1" },
   );
   return app;
-}
-
-export function requireStaff(principal: Principal): void {
-  if (principal.role !== "staff") throw new ApiError(403, "forbidden", "this needs a staff key");
 }

@@ -71,6 +71,10 @@ export function createAuthenticator({ staticKeys, storage, now = Date.now }: { s
  * publications): staff API keys alone. Course staff (an LTI Instructor or TA launch) keep the
  * gradebook, submissions and regrades.
  */
+export function requireStaff(principal: Principal): void {
+  if (principal.role !== "staff") throw new ApiError(403, "forbidden", "this needs a staff key");
+}
+
 export const isAdmin = (principal: Principal): boolean => principal.role === "staff" && principal.origin === "api_key";
 
 export function requireAdmin(principal: Principal): void {

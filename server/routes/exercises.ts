@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { starterModule } from "../../exercises/index.ts";
 import type { Exercise, ExerciseId, Value } from "../../exercises/types.ts";
-import type { AppDeps } from "../app.ts";
+import type { AppDeps } from "../app-deps.ts";
 import { ApiError } from "../errors.ts";
 import { errorBody, exerciseDetail, exerciseList, exerciseListQuery, exerciseParams } from "../schemas.ts";
 

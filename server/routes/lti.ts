@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { AppDeps } from "../app.ts";
+import type { AppDeps } from "../app-deps.ts";
 import { generateLaunchToken, hashSecret } from "../auth.ts";
 import type { ApiRole } from "../config.ts";
 import { ApiError } from "../errors.ts";

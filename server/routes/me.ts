@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { AppDeps } from "../app.ts";
+import type { AppDeps } from "../app-deps.ts";
 import { errorBody, identity } from "../schemas.ts";
 
 /** Lets a client learn whom its key stands for without probing role-restricted routes. */

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { AppDeps } from "../app.ts";
+import type { AppDeps } from "../app-deps.ts";
 import { health } from "../schemas.ts";
 
 export const opsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { AppDeps } from "../app.ts";
-import { requireStaff } from "../app.ts";
-import { requireAdmin } from "../auth.ts";
+import type { AppDeps } from "../app-deps.ts";
+import { requireAdmin, requireStaff } from "../auth.ts";
 import { ApiError } from "../errors.ts";
 import { buildGradebook, gradebookCsv } from "../gradebook.ts";
 import {
