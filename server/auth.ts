@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { ApiRole, StaticApiKey } from "./config.ts";
 import { ApiError } from "./errors.ts";
-import type { Storage } from "./storage/types.ts";
+import type { LtiStorage } from "./storage/lti-types.ts";
+import type { KeyStorage } from "./storage/types.ts";
 
 /** How the principal authenticated: an API key (configured or stored), or an LTI launch's session. */
 export type PrincipalOrigin = "api_key" | "lti";
@@ -40,7 +41,7 @@ export function bearerToken(header: string | undefined): string | null {
   return match ? match[1]! : null;
 }
 
-export function createAuthenticator({ staticKeys, storage, now = Date.now }: { staticKeys: readonly StaticApiKey[]; storage: Storage; now?: () => number }) {
+export function createAuthenticator({ staticKeys, storage, now = Date.now }: { staticKeys: readonly StaticApiKey[]; storage: Pick<KeyStorage, "findApiKeyByHash"> & Pick<LtiStorage, "findLtiSession">; now?: () => number }) {
   const configured = staticKeys.map((key) => ({
     principal: { role: key.role, name: key.name, keyId: `env:${key.role}:${key.name}`, origin: "api_key" } satisfies Principal,
     digest: Buffer.from(hashSecret(key.secret), "hex"),

@@ -10,9 +10,9 @@ import { createMetrics } from "./metrics.ts";
 import { openPostgresBackend, openSqliteBackend, type QueueBackend } from "./queue/backend.ts";
 import { createJobRunner } from "./queue/run-job.ts";
 import { databaseFile } from "./storage/files.ts";
-import { openPostgresStorage } from "./storage/postgres.ts";
+import { openPostgresAdminStorage } from "./storage/postgres-admin.ts";
 import { openSqliteStorage } from "./storage/sqlite.ts";
-import type { LeasedQueueStorage, Storage } from "./storage/types.ts";
+import type { AdminStorage, LeasedQueueStorage, Storage } from "./storage/types.ts";
 import { webhookPayload } from "./views.ts";
 import { createWebhookSender, type WebhookSender } from "./webhooks.ts";
 
@@ -27,16 +27,11 @@ export function openStorage(config: Pick<ServerConfig, "dataDir">): LeasedQueueS
  * The storage the service is configured for, for tools that never enqueue (the CLI's `keys`):
  * PostgreSQL when DATABASE_URL is set, else the embedded SQLite file. close() ends its connections.
  */
-export async function openAdminStorage(config: Pick<ServerConfig, "dataDir" | "databaseUrl">): Promise<Storage> {
+export async function openAdminStorage(config: Pick<ServerConfig, "dataDir" | "databaseUrl">): Promise<AdminStorage> {
   if (!config.databaseUrl) return openStorage(config);
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 1, application_name: "autograde-admin" });
   try {
-    const storage = await openPostgresStorage({
-      pool,
-      enqueue: async () => {
-        throw new Error("the admin storage does not enqueue grading");
-      },
-    });
+    const storage = await openPostgresAdminStorage({ pool });
     return { ...storage, close: () => pool.end() };
   } catch (error) {
     await pool.end();

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import type { Logger } from "pino";
 import { createBackgroundWork } from "./background.ts";
 import type { Metrics } from "./metrics.ts";
-import type { Storage } from "./storage/types.ts";
+import type { DeliveryStorage } from "./storage/types.ts";
 
 export const SIGNATURE_HEADER = "x-autograde-signature";
 
@@ -31,7 +31,7 @@ export interface WebhookDelivery {
  */
 export function createWebhookSender({ config, storage, log, metrics, fetchImpl = fetch }: {
   config: WebhookConfig;
-  storage: Storage;
+  storage: Pick<DeliveryStorage, "recordDelivery" | "markWebhookDone">;
   log: Logger;
   metrics: Metrics;
   fetchImpl?: typeof fetch;

@@ -1,8 +1,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createToolKeys, type ExportedToolKeys } from "../lti/tool-keys.ts";
 import type { LtiLineItemLink } from "./lti-types.ts";
-import type { OpenedStorage, StorageHarness } from "./storage-contract.ts";
-import { fakeReport, submission } from "./storage-contract.ts";
+import { fakeReport, submission, type OpenedStorage, type StorageHarness } from "./contract-fixtures.ts";
 import type { Storage } from "./types.ts";
 
 const ISSUER = "https://lms.example.edu";

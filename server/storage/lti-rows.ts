@@ -12,7 +12,7 @@ import type {
   LtiUserRecord,
   StoredToolKeys,
 } from "./lti-types.ts";
-import type { Row } from "./sqlite-rows.ts";
+import type { Row } from "./rows.ts";
 
 /** LTI rows (SQLite or PostgreSQL: BIGINT arrives as a string, hence Number everywhere) to records. */
 

@@ -1,22 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type pg from "pg";
-import {
-  LTI_PUBLICATION_COLUMNS,
-  LtiStudentTakenError,
-  LOGIN_STATE_COLUMNS,
-  lineItemValues,
-  loginStateValues,
-  registrationValues,
-  toLineItem,
-  toLoginState,
-  toLtiSession,
-  toLtiUser,
-  toPublication,
-  toRegistration,
-  toStoredToolKeys,
-} from "./lti-rows.ts";
+import { LTI_PUBLICATION_COLUMNS, LtiStudentTakenError, LOGIN_STATE_COLUMNS, lineItemValues, loginStateValues, registrationValues, toLineItem, toLoginState, toLtiSession, toLtiUser, toPublication, toRegistration, toStoredToolKeys } from "./lti-rows.ts";
 import type { LtiStorage } from "./lti-types.ts";
-import type { Row } from "./sqlite-rows.ts";
+import type { Row } from "./rows.ts";
 
 /**
  * The LTI half of the PostgreSQL storage, over the pool openPostgresStorage migrated. Every

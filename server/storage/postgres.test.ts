@@ -2,7 +2,10 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { createTestDatabase } from "../../tests/helpers/pg.ts";
-import { PG_MIGRATIONS } from "./postgres-migrations.ts";
+import { shippedMigrations } from "./fixtures/shipped.ts";
+import { migrationsFor } from "./schema.ts";
+import { registration } from "./lti-contract.ts";
+import { openPostgresAdminStorage } from "./postgres-admin.ts";
 import { openPostgresStorage, type Enqueue } from "./postgres.ts";
 import { storageContract, submission } from "./storage-contract.ts";
 import type { ExternalQueueStorage, JobMessage } from "./types.ts";
@@ -55,6 +58,18 @@ storageContract("postgres", {
   },
 });
 
+/** A fresh database and one pool on it for `use`, dropped afterwards. */
+async function withPool(max: number, use: (pool: pg.Pool) => Promise<void>): Promise<void> {
+  const database = await createTestDatabase();
+  const pool = database.pool(max);
+  try {
+    await use(pool);
+  } finally {
+    await pool.end();
+    await database.drop();
+  }
+}
+
 describe("postgres storage specifics", () => {
   it("migrates once when several processes start at the same time", async () => {
     const database = await createTestDatabase();
@@ -64,33 +79,53 @@ describe("postgres storage specifics", () => {
       const opened = await Promise.all(pools.map((pool) => openPostgresStorage({ pool, enqueue })));
       expect(opened).toHaveLength(4);
       const { rows } = await pools[0]!.query("SELECT version FROM autograde_schema");
-      expect(rows).toEqual([{ version: PG_MIGRATIONS.length }]);
+      expect(rows).toEqual([{ version: migrationsFor("postgres").length }]);
     } finally {
       for (const pool of pools) await pool.end();
       await database.drop();
     }
   });
 
-  it("enqueues in the submission's transaction: a failed enqueue stores nothing", async () => {
-    const database = await createTestDatabase();
-    const pool = database.pool(2);
-    try {
+  it("a database from before LTI (schema version 1) upgrades in place and keeps its submissions", () =>
+    withPool(2, async (pool) => {
+      // As the build that shipped schema 1 left it: its one entry applied, and the count recorded.
+      await pool.query(shippedMigrations("postgres")[0]!);
+      await pool.query("CREATE TABLE autograde_schema (version INTEGER NOT NULL); INSERT INTO autograde_schema (version) VALUES (1)");
+      await pool.query(`INSERT INTO submissions (id, student, submitted_by, source, request_hash, created_at)
+        VALUES ('kept', 'alice', 'alice', 'export const x = 1;', 'h', 1)`);
+      const upgraded = await openPostgresStorage({ pool, enqueue: recordingQueue().enqueue });
+      expect((await upgraded.getSubmission("kept"))?.student).toBe("alice");
+      expect(await upgraded.createLtiRegistration(registration())).toMatchObject({ issuer: registration().issuer });
+      const { rows } = await pool.query("SELECT version FROM autograde_schema");
+      expect(rows).toEqual([{ version: migrationsFor("postgres").length }]);
+      expect((await pool.query("SELECT to_regclass('rate_limit_windows') AS t")).rows).toEqual([{ t: "rate_limit_windows" }]);
+    }));
+
+  it("admin tools open it without a queue: keys and LTI on the migrated schema, and nothing that enqueues", () =>
+    withPool(2, async (pool) => {
+      const admin = await openPostgresAdminStorage({ pool });
+      const key = await admin.createApiKey({ role: "staff", name: "prof", secretHash: "hash", now: 1 });
+      expect(await admin.findApiKeyByHash("hash")).toEqual(key);
+      expect(await admin.createLtiRegistration(registration())).toMatchObject({ issuer: registration().issuer });
+      expect("createSubmission" in admin || "enqueueRegrade" in admin).toBe(false);
+      expect((await pool.query("SELECT version FROM autograde_schema")).rows).toEqual([{ version: migrationsFor("postgres").length }]);
+      // The full storage opened later on the same database sees what the admin tool stored.
+      const storage = await openPostgresStorage({ pool, enqueue: recordingQueue().enqueue });
+      expect(await storage.listApiKeys()).toEqual([key]);
+    }));
+
+  it("enqueues in the submission's transaction: a failed enqueue stores nothing", () =>
+    withPool(2, async (pool) => {
       const queue = recordingQueue();
       const storage = await openPostgresStorage({ pool, enqueue: queue.enqueue });
       queue.failNextEnqueue();
       await expect(storage.createSubmission(submission(), { maxQueueDepth: 10 })).rejects.toThrow("queue unavailable");
       expect((await storage.listSubmissions({ limit: 10 })).items).toEqual([]);
       expect(await storage.queueDepth()).toEqual({ queued: 0, running: 0 });
-    } finally {
-      await pool.end();
-      await database.drop();
-    }
-  });
+    }));
 
-  it("a duplicate delivery of a stored attempt begins nothing, and concurrent idempotent requests create one submission", async () => {
-    const database = await createTestDatabase();
-    const pool = database.pool(6);
-    try {
+  it("a duplicate delivery of a stored attempt begins nothing, and concurrent idempotent requests create one submission", () =>
+    withPool(6, async (pool) => {
       const queue = recordingQueue();
       const storage = await openPostgresStorage({ pool, enqueue: queue.enqueue });
       const results = await Promise.all(
@@ -105,9 +140,5 @@ describe("postgres storage specifics", () => {
       await storage.completeJob(job!, { status: "error", error: "x" }, { startedAt: 1, finishedAt: 2 });
       expect(await storage.beginJob(message, "delivery-2")).toBeNull();
       expect(await storage.beginJob({ submissionId: "missing", attempt: 1 }, "delivery-3")).toBeNull();
-    } finally {
-      await pool.end();
-      await database.drop();
-    }
-  });
+    }));
 });

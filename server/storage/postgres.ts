@@ -1,8 +1,8 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { createPostgresLtiStorage } from "./postgres-lti.ts";
-import { PG_MIGRATIONS } from "./postgres-migrations.ts";
-import { decodeCursor, encodeCursor, GRADEBOOK_SELECT, gradebookSelect, parseGrading, SUBMISSION_SELECT, toGradebookCell, toJob, toDelivery, toKey, toSubmission, type Row } from "./sqlite-rows.ts";
+import { migratePostgres, postgresKeyStorage } from "./postgres-admin.ts";
+import { decodeCursor, encodeCursor, GRADEBOOK_SELECT, gradebookSelect, parseGrading, SUBMISSION_SELECT, toGradebookCell, toJob, toDelivery, toSubmission, type Row } from "./rows.ts";
 import type { CreateSubmissionResult, ExternalQueueStorage, Job, JobMessage } from "./types.ts";
 
 /** Raised in the transaction that stores a grading; API nodes LISTEN to answer ?wait=true. */
@@ -22,7 +22,7 @@ const executorOf = (client: pg.PoolClient): SqlExecutor => ({
 });
 
 export async function openPostgresStorage({ pool, enqueue }: { pool: pg.Pool; enqueue: Enqueue }): Promise<ExternalQueueStorage> {
-  await migrate(pool);
+  await migratePostgres(pool);
 
   async function transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
@@ -63,6 +63,7 @@ export async function openPostgresStorage({ pool, enqueue }: { pool: pg.Pool; en
 
   return {
     ...createPostgresLtiStorage(pool),
+    ...postgresKeyStorage(pool),
     async createSubmission(input, limits): Promise<CreateSubmissionResult> {
       const byKey = async () => {
         const [existing] = await rows("SELECT id, request_hash FROM submissions WHERE submitted_by = $1 AND idempotency_key = $2", [input.submittedBy, input.idempotencyKey]);
@@ -214,55 +215,5 @@ export async function openPostgresStorage({ pool, enqueue }: { pool: pg.Pool; en
     async markWebhookDone(submissionId, gradingAttempt, state) {
       await pool.query("UPDATE gradings SET webhook_state = $1 WHERE submission_id = $2 AND attempt = $3", [state, submissionId, gradingAttempt]);
     },
-    async createApiKey({ role, name, secretHash, now }) {
-      const id = `key_${randomBytes(8).toString("hex")}`;
-      await pool.query("INSERT INTO api_keys (id, role, name, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)", [id, role, name, secretHash, now]);
-      return { id, role, name, createdAt: now, revokedAt: null };
-    },
-    async findApiKeyByHash(secretHash) {
-      const [row] = await rows("SELECT * FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL", [secretHash]);
-      return row ? toKey(row) : null;
-    },
-    async revokeApiKey(idOrName, now) {
-      return (await pool.query("UPDATE api_keys SET revoked_at = $1 WHERE (id = $2 OR name = $2) AND revoked_at IS NULL", [now, idOrName])).rowCount ?? 0;
-    },
-    async listApiKeys() {
-      return (await rows("SELECT * FROM api_keys ORDER BY created_at, id")).map(toKey);
-    },
-    async health() {
-      try {
-        await pool.query("SELECT 1");
-        return { ok: true } as const;
-      } catch (err) {
-        return { ok: false, reason: `PostgreSQL is unreachable: ${err instanceof Error ? err.message : String(err)}` } as const;
-      }
-    },
-    async close() {
-      // The pool belongs to the caller (pg-boss and the listener share the database, not this pool's lifetime).
-    },
   };
-}
-
-/** The advisory lock serialises processes that start together; the loser sees the work done. */
-async function migrate(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('autograde.schema'))");
-    await client.query("CREATE TABLE IF NOT EXISTS autograde_schema (version INTEGER NOT NULL)");
-    const [row] = (await client.query("SELECT version FROM autograde_schema")).rows as { version: number }[];
-    const current = row?.version ?? 0;
-    if (current > PG_MIGRATIONS.length) {
-      throw new Error(`database schema version ${current} is newer than this build knows (${PG_MIGRATIONS.length})`);
-    }
-    for (let version = current; version < PG_MIGRATIONS.length; version++) await client.query(PG_MIGRATIONS[version]!);
-    if (row) await client.query("UPDATE autograde_schema SET version = $1", [PG_MIGRATIONS.length]);
-    else await client.query("INSERT INTO autograde_schema (version) VALUES ($1)", [PG_MIGRATIONS.length]);
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
 }

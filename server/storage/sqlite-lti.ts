@@ -1,22 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
-import {
-  LTI_PUBLICATION_COLUMNS,
-  LtiStudentTakenError,
-  LOGIN_STATE_COLUMNS,
-  lineItemValues,
-  loginStateValues,
-  registrationValues,
-  toLineItem,
-  toLoginState,
-  toLtiSession,
-  toLtiUser,
-  toPublication,
-  toRegistration,
-  toStoredToolKeys,
-} from "./lti-rows.ts";
+import { LTI_PUBLICATION_COLUMNS, LtiStudentTakenError, LOGIN_STATE_COLUMNS, lineItemValues, loginStateValues, registrationValues, toLineItem, toLoginState, toLtiSession, toLtiUser, toPublication, toRegistration, toStoredToolKeys } from "./lti-rows.ts";
 import type { LtiStorage } from "./lti-types.ts";
-import type { Row } from "./sqlite-rows.ts";
+import type { Row } from "./rows.ts";
 
 /** The LTI half of the SQLite storage, over the database openSqliteStorage opened and migrated. */
 export function createSqliteLtiStorage(db: Database.Database): LtiStorage {

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
-import { MIGRATIONS } from "./migrations.ts";
+import { shippedMigrations } from "./fixtures/shipped.ts";
+import { migrationsFor } from "./schema.ts";
 import { openSqliteStorage } from "./sqlite.ts";
 import { fakeReport, storageContract, submission } from "./storage-contract.ts";
 import { StorageUnavailableError, type LeasedQueueStorage } from "./types.ts";
@@ -77,7 +78,7 @@ describe("sqlite storage leases", () => {
   it("a database from before LTI (schema version 1) upgrades in place and keeps its submissions", async () => {
     const file = join(dir, "v1.sqlite");
     const old = new Database(file);
-    old.exec(MIGRATIONS[0]!);
+    old.exec(shippedMigrations("sqlite")[0]!);
     old.pragma("user_version = 1");
     old.prepare(`INSERT INTO submissions (id, student, submitted_by, source, request_hash, created_at)
       VALUES ('kept', 'alice', 'alice', 'export const x = 1;', 'h', 1)`).run();
@@ -90,7 +91,7 @@ describe("sqlite storage leases", () => {
       await upgraded.close();
     }
     const reopened = new Database(file);
-    expect(reopened.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+    expect(reopened.pragma("user_version", { simple: true })).toBe(migrationsFor("sqlite").length);
     reopened.close();
   });
 });

@@ -3,10 +3,10 @@ import { dirname } from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import type { ExerciseId } from "../../exercises/types.ts";
-import { MIGRATIONS } from "./migrations.ts";
+import { migrationsFor } from "./schema.ts";
 import { createSqliteGuard } from "./sqlite-guard.ts";
 import { createSqliteLtiStorage } from "./sqlite-lti.ts";
-import { decodeCursor, encodeCursor, GRADEBOOK_SELECT, gradebookSelect, parseGrading, SUBMISSION_SELECT, toGradebookCell, toJob, toDelivery, toKey, toSubmission, type Row } from "./sqlite-rows.ts";
+import { decodeCursor, encodeCursor, GRADEBOOK_SELECT, gradebookSelect, parseGrading, SUBMISSION_SELECT, toGradebookCell, toJob, toDelivery, toKey, toSubmission, type Row } from "./rows.ts";
 import type { CreateSubmissionResult, Job, LeasedQueueStorage, Storage, SubmissionRecord } from "./types.ts";
 
 export function openSqliteStorage(options: { file: string; busyTimeoutMs?: number }): LeasedQueueStorage {
@@ -260,6 +260,8 @@ export function openSqliteStorage(options: { file: string; busyTimeoutMs?: numbe
   };
   return guard.wrap(storage);
 }
+
+const MIGRATIONS = migrationsFor("sqlite");
 
 function migrate(db: Database.Database): void {
   const current = Number(db.pragma("user_version", { simple: true }));

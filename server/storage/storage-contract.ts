@@ -1,53 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Report } from "../../grader/report.ts";
+import { fakeReport, submission, type OpenedStorage, type StorageHarness } from "./contract-fixtures.ts";
 import { ltiStorageContract } from "./lti-contract.ts";
-import type { Job, NewSubmission, Storage } from "./types.ts";
+import type { Storage } from "./types.ts";
 
-/**
- * The behaviour both storages promise, run against each (sqlite.test.ts, postgres.test.ts).
- * How jobs are taken differs (SQLite leases by polling, PostgreSQL receives queue messages), so
- * the harness supplies that part.
- */
-export interface StorageHarness {
-  open(): Promise<OpenedStorage>;
-}
-export interface OpenedStorage {
-  readonly storage: Storage;
-  /** The same data through a fresh handle, as after a restart. */
-  reopen(): Promise<Storage>;
-  /** Takes up to `limit` queued jobs the way this storage's queue delivers them. */
-  takeJobs(storage: Storage, limit: number): Promise<Job[]>;
-  /** Gives a taken job back (drain, internal error) so that it is delivered again. */
-  release(storage: Storage, job: Job): Promise<void>;
-  dispose(): Promise<void>;
-}
-
-export function fakeReport(score: number, id: "zero_pad" | "distribute_value" = "zero_pad"): Report {
-  return {
-    score,
-    maxScore: 10,
-    exercises: [{ id, title: id, score, maxScore: 10, status: score === 10 ? "passed" : "partial", cases: [] }],
-    diagnostics: [],
-    timings: { totalMs: 1, compileMs: 0, typecheckMs: 0, dispatchMs: 0, isolateMs: 0, runMs: 0, compareMs: 0 },
-  };
-}
-
-export function submission(overrides: Partial<NewSubmission> = {}): NewSubmission {
-  return {
-    student: "alice",
-    submittedBy: "alice",
-    source: "export const x = 1;",
-    exercises: ["zero_pad"],
-    callbackUrl: null,
-    idempotencyKey: null,
-    requestHash: "h1",
-    now: 1000,
-    ...overrides,
-  };
-}
+export { fakeReport, submission, type OpenedStorage, type StorageHarness } from "./contract-fixtures.ts";
 
 const limits = { maxQueueDepth: 100 };
 
+/** The behaviour both storages promise, run against each (sqlite.test.ts, postgres.test.ts). */
 export function storageContract(name: string, harness: StorageHarness): void {
   describe(`${name} storage contract`, () => {
     let opened: OpenedStorage;

@@ -3,10 +3,13 @@ import type { Report } from "../../grader/report.ts";
 import type { ApiRole } from "../config.ts";
 import type { LtiStorage } from "./lti-types.ts";
 
-/**
- * The one storage interface, implemented by SQLite (embedded) and PostgreSQL (scale-out): keep it
- * async and keep SQL behind it. Times are epoch milliseconds.
+/*
+ * What the service stores, as interfaces implemented by both SQLite (embedded) and PostgreSQL
+ * (scale-out): keep them async and keep SQL behind them. Callers take the narrowest part they use
+ * (SubmissionStorage, DeliveryStorage, KeyStorage, LtiStorage); Storage is all of them. Times are
+ * epoch milliseconds.
  */
+
 export type SubmissionStatus = "queued" | "running" | "graded" | "error";
 
 export interface NewSubmission {
@@ -125,7 +128,8 @@ export interface PendingWebhook {
   readonly callbackUrl: string;
 }
 
-export interface Storage extends LtiStorage {
+/** Submissions, their gradings and the queue of gradings to do: what the submission routes and grading use. */
+export interface SubmissionStorage {
   /** Stores the submission and enqueues its grading in one transaction, which also checks the limits. */
   createSubmission(input: NewSubmission, limits: SubmissionLimits): Promise<CreateSubmissionResult>;
   getSubmission(id: string): Promise<SubmissionRecord | null>;
@@ -149,24 +153,40 @@ export interface Storage extends LtiStorage {
 
   /** Best score per student per exercise; `student` narrows it to one (LTI score publication). */
   gradebook(filter?: { readonly student?: string }): Promise<GradebookCell[]>;
+}
 
+/** The webhook deliveries of gradings: what the webhook sender and the deliveries route use. */
+export interface DeliveryStorage {
   recordDelivery(submissionId: string, delivery: DeliveryRecord): Promise<void>;
   listDeliveries(submissionId: string): Promise<DeliveryRecord[]>;
   /** Gradings with a callback whose webhook has not finished (delivered or given up). */
   pendingWebhooks(): Promise<PendingWebhook[]>;
   markWebhookDone(submissionId: string, gradingAttempt: number, state: "delivered" | "failed"): Promise<void>;
+}
 
+/** Stored API keys (only their hashes): what authentication and the CLI's `keys` use. */
+export interface KeyStorage {
   createApiKey(input: { role: ApiRole; name: string; secretHash: string; now: number }): Promise<ApiKeyRecord>;
   findApiKeyByHash(secretHash: string): Promise<ApiKeyRecord | null>;
   /** Revokes by id, or every active key of that name; returns how many. */
   revokeApiKey(idOrName: string, now: number): Promise<number>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
+}
 
+export interface StorageLifecycle {
   /** Whether the storage can take writes now (readiness); never throws. */
   health(): Promise<StorageHealth>;
-
   close(): Promise<void>;
 }
+
+/** Everything the service stores, as one storage. */
+export interface Storage extends SubmissionStorage, DeliveryStorage, KeyStorage, LtiStorage, StorageLifecycle {}
+
+/**
+ * What the admin CLI uses (API keys, LTI registrations and tool keys): no submissions, so it needs
+ * no queue to open and cannot enqueue grading.
+ */
+export interface AdminStorage extends KeyStorage, LtiStorage, StorageLifecycle {}
 
 /** The embedded queue: jobs live in the storage itself and are leased by polling it (SQLite). */
 export interface LeasedQueueStorage extends Storage {

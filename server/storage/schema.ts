@@ -1,8 +1,46 @@
-/** Applied in order at open; PRAGMA user_version records how many ran. Never edit a shipped entry. */
-export const MIGRATIONS: readonly string[] = [
-  `
+/**
+ * The one schema of both storages. An entry is written once for both dialects; a `${...}` in it
+ * is a piece that differs by dialect (a type from `t`, or an `only` text). An entry that exists in
+ * one dialect alone names it in `only`.
+ *
+ * Applied in order at open. Each dialect counts only its own entries (SQLite in PRAGMA
+ * user_version, PostgreSQL in autograde_schema), so a dialect-only entry does not move the other
+ * dialect's count. Never edit a shipped entry: old databases are upgraded by that count, and
+ * schema.test.ts checks that the list still builds what shipped (fixtures/shipped-migrations.json).
+ * JSON stays in TEXT columns in both dialects, so both share one row mapping (rows.ts).
+ */
+export type Dialect = "sqlite" | "postgres";
+
+/** A piece of SQL that reads differently per dialect. */
+export type DialectText = Readonly<Record<Dialect, string>>;
+
+/** The types that differ. Times are epoch milliseconds, which need 64 bits (SQLite's INTEGER has them). */
+export const t = {
+  int64: { sqlite: "INTEGER", postgres: "BIGINT" },
+  float: { sqlite: "REAL", postgres: "DOUBLE PRECISION" },
+  /** A 64-bit key the database numbers in insertion order. */
+  serialKey: { sqlite: "INTEGER PRIMARY KEY AUTOINCREMENT", postgres: "BIGSERIAL PRIMARY KEY" },
+} as const satisfies Record<string, DialectText>;
+
+/** Text present in one dialect only, inside an entry both share. */
+export const only = (dialect: Dialect, text: string): DialectText =>
+  ({ sqlite: "", postgres: "", [dialect]: text }) as DialectText;
+
+export interface Migration {
+  /** Absent: both dialects. */
+  readonly only?: Dialect;
+  readonly render: (dialect: Dialect) => string;
+}
+
+function sql(strings: TemplateStringsArray, ...pieces: DialectText[]): (dialect: Dialect) => string {
+  return (dialect) => strings.reduce((out, text, i) => out + text + (i < pieces.length ? pieces[i]![dialect] : ""), "");
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    render: sql`
   CREATE TABLE submissions (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq ${t.serialKey},
     id TEXT NOT NULL UNIQUE,
     student TEXT NOT NULL,
     submitted_by TEXT NOT NULL,
@@ -11,7 +49,7 @@ export const MIGRATIONS: readonly string[] = [
     callback_url TEXT,
     idempotency_key TEXT,
     request_hash TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
+    created_at ${t.int64} NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 1,
     UNIQUE (submitted_by, idempotency_key)
   );
@@ -19,16 +57,16 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX submissions_by_time ON submissions (created_at);
 
   CREATE TABLE jobs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id ${t.serialKey},
     submission_id TEXT NOT NULL UNIQUE REFERENCES submissions (id),
     attempt INTEGER NOT NULL,
     state TEXT NOT NULL CHECK (state IN ('queued', 'running')),
-    lease_token TEXT,
-    lease_expires_at INTEGER,
+    lease_token TEXT,${only("sqlite", `
+    lease_expires_at INTEGER,`)}
     claims INTEGER NOT NULL DEFAULT 0,
-    enqueued_at INTEGER NOT NULL
+    enqueued_at ${t.int64} NOT NULL
   );
-  CREATE INDEX jobs_by_state ON jobs (state, id);
+  CREATE INDEX jobs_by_state ON jobs (state${only("sqlite", ", id")});
 
   CREATE TABLE gradings (
     submission_id TEXT NOT NULL REFERENCES submissions (id),
@@ -36,10 +74,10 @@ export const MIGRATIONS: readonly string[] = [
     status TEXT NOT NULL CHECK (status IN ('graded', 'error')),
     report TEXT,
     error TEXT,
-    score REAL,
-    max_score REAL,
-    started_at INTEGER NOT NULL,
-    finished_at INTEGER NOT NULL,
+    score ${t.float},
+    max_score ${t.float},
+    started_at ${t.int64} NOT NULL,
+    finished_at ${t.int64} NOT NULL,
     webhook_state TEXT CHECK (webhook_state IN ('pending', 'delivered', 'failed')),
     PRIMARY KEY (submission_id, attempt)
   );
@@ -49,21 +87,21 @@ export const MIGRATIONS: readonly string[] = [
     submission_id TEXT NOT NULL,
     attempt INTEGER NOT NULL,
     exercise_id TEXT NOT NULL,
-    score REAL NOT NULL,
-    max_score REAL NOT NULL,
+    score ${t.float} NOT NULL,
+    max_score ${t.float} NOT NULL,
     PRIMARY KEY (submission_id, attempt, exercise_id),
     FOREIGN KEY (submission_id, attempt) REFERENCES gradings (submission_id, attempt)
   );
 
   CREATE TABLE deliveries (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id ${t.serialKey},
     submission_id TEXT NOT NULL REFERENCES submissions (id),
     grading_attempt INTEGER NOT NULL,
     attempt INTEGER NOT NULL,
     url TEXT NOT NULL,
     status_code INTEGER,
     error TEXT,
-    at INTEGER NOT NULL,
+    at ${t.int64} NOT NULL,
     duration_ms INTEGER NOT NULL
   );
   CREATE INDEX deliveries_by_submission ON deliveries (submission_id, id);
@@ -73,13 +111,15 @@ export const MIGRATIONS: readonly string[] = [
     role TEXT NOT NULL CHECK (role IN ('staff', 'student')),
     name TEXT NOT NULL,
     secret_hash TEXT NOT NULL UNIQUE,
-    created_at INTEGER NOT NULL,
-    revoked_at INTEGER
+    created_at ${t.int64} NOT NULL,
+    revoked_at ${t.int64}
   );
   `,
+  },
   // LTI 1.3: registrations, single-use login states, the shared tool keys, launched users and their
   // sessions, gradebook links, and the history of score publications (kept when a registration goes).
-  `
+  {
+    render: sql`
   CREATE TABLE lti_registrations (
     id TEXT PRIMARY KEY,
     issuer TEXT NOT NULL,
@@ -88,7 +128,7 @@ export const MIGRATIONS: readonly string[] = [
     auth_login_url TEXT NOT NULL,
     auth_token_url TEXT NOT NULL,
     jwks_url TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
+    created_at ${t.int64} NOT NULL,
     UNIQUE (issuer, client_id)
   );
 
@@ -96,7 +136,7 @@ export const MIGRATIONS: readonly string[] = [
     state TEXT PRIMARY KEY,
     nonce TEXT NOT NULL,
     registration_id TEXT NOT NULL,
-    expires_at INTEGER NOT NULL
+    expires_at ${t.int64} NOT NULL
   );
   CREATE INDEX lti_login_states_by_expiry ON lti_login_states (expires_at);
 
@@ -113,8 +153,8 @@ export const MIGRATIONS: readonly string[] = [
     subject TEXT NOT NULL,
     name TEXT,
     email TEXT,
-    created_at INTEGER NOT NULL,
-    last_launch_at INTEGER NOT NULL
+    created_at ${t.int64} NOT NULL,
+    last_launch_at ${t.int64} NOT NULL
   );
 
   CREATE TABLE lti_sessions (
@@ -123,8 +163,8 @@ export const MIGRATIONS: readonly string[] = [
     student TEXT NOT NULL,
     role TEXT NOT NULL CHECK (role IN ('staff', 'student')),
     user_key TEXT NOT NULL,
-    expires_at INTEGER NOT NULL,
-    created_at INTEGER NOT NULL
+    expires_at ${t.int64} NOT NULL,
+    created_at ${t.int64} NOT NULL
   );
   CREATE INDEX lti_sessions_by_expiry ON lti_sessions (expires_at);
 
@@ -136,35 +176,55 @@ export const MIGRATIONS: readonly string[] = [
     exercises TEXT,
     resource_link_id TEXT,
     context_id TEXT,
-    updated_at INTEGER NOT NULL,
+    updated_at ${t.int64} NOT NULL,
     PRIMARY KEY (student, line_item_url)
   );
   CREATE INDEX lti_line_items_by_registration ON lti_line_items (registration_id);
 
   CREATE TABLE lti_publications (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq ${t.serialKey},
     id TEXT NOT NULL UNIQUE,
     student TEXT NOT NULL,
     registration_id TEXT NOT NULL,
     line_item_url TEXT NOT NULL,
     submission_id TEXT NOT NULL,
     grading_attempt INTEGER NOT NULL,
-    score_given REAL NOT NULL,
-    score_maximum REAL NOT NULL,
+    score_given ${t.float} NOT NULL,
+    score_maximum ${t.float} NOT NULL,
     state TEXT NOT NULL CHECK (state IN ('pending', 'published', 'failed')),
     attempts INTEGER NOT NULL DEFAULT 0,
     status_code INTEGER,
     error TEXT,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
+    created_at ${t.int64} NOT NULL,
+    updated_at ${t.int64} NOT NULL
   );
   CREATE INDEX lti_publications_by_student ON lti_publications (student);
   CREATE INDEX lti_publications_by_submission ON lti_publications (submission_id);
   CREATE INDEX lti_publications_by_state ON lti_publications (state);
   `,
+  },
   // Login states bound to the platform's postMessage storage (LTI Client Side postMessages).
-  `
+  {
+    render: sql`
   ALTER TABLE lti_login_states ADD COLUMN storage_target TEXT;
   ALTER TABLE lti_login_states ADD COLUMN storage_value_hash TEXT;
   `,
+  },
+  // The HTTP rate limit's fixed windows, shared by every api node (server/rate-limit-store.ts); one
+  // SQLite process keeps its windows in memory.
+  {
+    only: "postgres",
+    render: sql`
+  CREATE TABLE rate_limit_windows (
+    key TEXT PRIMARY KEY,
+    hits INTEGER NOT NULL,
+    expires_at_ms ${t.int64} NOT NULL
+  );
+  `,
+  },
 ];
+
+/** The dialect's migrations in order, as SQL; its schema version is how many of them have run. */
+export function migrationsFor(dialect: Dialect): readonly string[] {
+  return MIGRATIONS.filter((m) => m.only === undefined || m.only === dialect).map((m) => m.render(dialect));
+}

@@ -3,7 +3,7 @@ import type { Report } from "../../grader/report.ts";
 import type { ApiRole } from "../config.ts";
 import { InvalidCursorError, type ApiKeyRecord, type DeliveryRecord, type GradebookCell, type Grading, type Job, type SubmissionRecord } from "./types.ts";
 
-/** Rows as better-sqlite3 returns them, and their mapping to the storage interface's records. */
+/** Rows as both storages return them (better-sqlite3 and pg: BIGINT may arrive as a string, hence Number), the SELECTs they share, and the mapping to the storage interface's records. */
 export type Row = Record<string, unknown>;
 
 export const SUBMISSION_SELECT = `
