@@ -21,7 +21,7 @@ const byId: Readonly<Record<ExerciseId, Exercise>> = {
   pool_backward,
 };
 
-/** The eight exercises in course order. */
+/** The catalogue: every exercise of EXERCISE_IDS, in course order. */
 export const exercises: readonly Exercise[] = EXERCISE_IDS.map((id) => byId[id]);
 
 export function isExerciseId(s: string): s is ExerciseId {

@@ -5,7 +5,7 @@
  * code may have replaced String.prototype.slice by then.
  */
 
-/** A few KB: enough for any honest message, and 8 exercises x ~10 cases of it stay far below a report cap. */
+/** A few KB: enough for any honest message, and every exercise of the catalogue x ~10 cases of it stay far below a report cap. */
 export const MAX_STUDENT_TEXT_CHARS = 4096;
 
 /** Keys in a returned object: an honest key is a short name, and a path joins up to 64 of them. */

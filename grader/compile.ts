@@ -2,6 +2,7 @@ import { buildSync, transformSync, type Message, type TransformFailure } from "e
 import ts from "typescript";
 import { clipText } from "./clip.ts";
 import type { Diagnostic } from "./report.ts";
+import { sourceOverLimit } from "./source-limit.ts";
 
 export const HELPER_MODULE = "@autograde/np";
 
@@ -9,6 +10,8 @@ export type CompileResult =
   | { readonly kind: "ok"; readonly code: string; readonly compileMs: number }
   | { readonly kind: "compile_error"; readonly diagnostics: readonly Diagnostic[] }
   | { readonly kind: "too_large"; readonly bytes: number; readonly limitBytes: number };
+/** What compileSource returns: the size was checked before. */
+export type CompiledSource = Exclude<CompileResult, { readonly kind: "too_large" }>;
 
 export interface CompileOptions {
   readonly maxSourceBytes: number;
@@ -30,9 +33,13 @@ export function compileSubmission(source: string, opts: CompileOptions): Compile
   if (!Number.isInteger(opts.maxSourceBytes) || opts.maxSourceBytes <= 0) {
     throw new RangeError(`compileSubmission: maxSourceBytes must be a positive integer, got ${String(opts.maxSourceBytes)}`);
   }
-  const bytes = Buffer.byteLength(source, "utf8");
-  if (bytes > opts.maxSourceBytes) return { kind: "too_large", bytes, limitBytes: opts.maxSourceBytes };
+  const over = sourceOverLimit(source, opts.maxSourceBytes);
+  if (over !== undefined) return { kind: "too_large", ...over };
+  return compileSource(source);
+}
 
+/** compileSubmission after its size check, for a caller that made that check itself (the grader). */
+export function compileSource(source: string): CompiledSource {
   const started = performance.now();
   let body: string;
   try {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ExerciseId } from "../exercises/types.ts";
 import { parseGraderConfig } from "./config.ts";
-import { createGrader, SubmissionRejectedError, UnknownExerciseError, type CompileSubmission, type GraderDeps } from "./index.ts";
+import { createGrader, isSubmissionRejection, SubmissionRejectedError, UnknownExerciseError, type CompileSubmission, type GraderDeps } from "./index.ts";
 import { report as reportSchema } from "./report.ts";
 import { fakeExercise, fakePool, fakeRecipe, recordingLog } from "./test-fakes.ts";
 import type { TypeChecker } from "./typecheck.ts";
@@ -88,16 +88,19 @@ describe("createGrader", () => {
 
   it("refuses a source over maxSourceBytes before compiling", async () => {
     let compiled = false;
-    const d = deps({ compile: (s, o) => ((compiled = true), okCompile(s, o)) });
+    const d = deps({ compile: (s) => ((compiled = true), okCompile(s)) });
     const error = await createGrader(d).grade({ source: "é".repeat(51) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SubmissionRejectedError);
     expect((error as SubmissionRejectedError).message).toBe("the submission is 102 bytes; the limit is 100 bytes");
     expect(compiled).toBe(false);
   });
 
-  it("maps the compiler's too_large to the same typed error", async () => {
-    const d = deps({ compile: () => ({ kind: "too_large", bytes: 99, limitBytes: 98 }) });
-    await expect(createGrader(d).grade({ source: "x" })).rejects.toThrow(SubmissionRejectedError);
+  it("tells its refusals apart by isSubmissionRejection: the grader's own error classes, not an error that borrows their name", async () => {
+    const tooBig = await createGrader(deps()).grade({ source: "x".repeat(101) }).catch((e: unknown) => e);
+    const unknown = await createGrader(deps()).grade({ source: "x", exercises: ["nope" as ExerciseId] }).catch((e: unknown) => e);
+    expect([tooBig, unknown].map(isSubmissionRejection)).toEqual([true, true]);
+    const lookalike = Object.assign(new Error("the submission is 9 bytes; the limit is 4 bytes"), { name: "SubmissionRejectedError" });
+    expect([lookalike, new Error("boom"), "SubmissionRejectedError", undefined].map(isSubmissionRejection)).toEqual([false, false, false, false]);
   });
 
   it("turns a compile error into compile_error for every requested exercise, with diagnostics, without running", async () => {

@@ -1,12 +1,13 @@
 import { exportNames } from "../exercises/index.ts";
 import { EXERCISE_IDS, type Exercise, type ExerciseId } from "../exercises/types.ts";
-import { compileSubmission } from "./compile.ts";
+import { compileSource } from "./compile.ts";
 import type { GraderConfig } from "./config.ts";
 import { createExpectedCache, type ExpectedCache, type PreparedCase } from "./expected.ts";
 import type { Diagnostic, ExerciseReport, Report } from "./report.ts";
 import { clipReportText, limitReportSize } from "./report-limit.ts";
 import type { SandboxExercise, SandboxJob, SandboxPool } from "./sandbox/protocol.ts";
 import { compileErrorReport, scoreExercise } from "./score.ts";
+import { sourceOverLimit } from "./source-limit.ts";
 import type { TypeChecker } from "./typecheck.ts";
 import { createThreadedTypeChecker } from "./typecheck-thread.ts";
 
@@ -21,7 +22,8 @@ export interface GraderLog {
   error(obj: object, msg?: string): void;
 }
 
-export type CompileSubmission = typeof compileSubmission;
+/** The compile step after the size check (the grader makes that check before any other work). */
+export type CompileSubmission = typeof compileSource;
 
 export interface GraderDeps {
   readonly pool: SandboxPool;
@@ -69,6 +71,11 @@ export class UnknownExerciseError extends Error {
   }
 }
 
+/** The grader refused the submission outright (too big, an unknown exercise): bad input to report, not a failure to retry. */
+export function isSubmissionRejection(err: unknown): err is SubmissionRejectedError | UnknownExerciseError {
+  return err instanceof SubmissionRejectedError || err instanceof UnknownExerciseError;
+}
+
 export interface GradingContext extends GraderDeps {
   readonly compile: CompileSubmission;
   readonly expected: ExpectedCache;
@@ -79,7 +86,7 @@ export function createGrader(deps: GraderDeps): ClosableGrader {
   const ownChecker = deps.config.typecheck && !deps.typeChecker ? createThreadedTypeChecker({ timeoutMs: deps.config.typecheckTimeoutMs }) : undefined;
   const context: GradingContext = {
     ...deps,
-    compile: deps.compile ?? compileSubmission,
+    compile: deps.compile ?? compileSource,
     expected: createExpectedCache(),
     typeChecker: deps.config.typecheck ? (deps.typeChecker ?? ownChecker) : undefined,
   };
@@ -104,15 +111,14 @@ export async function gradeSubmission(context: GradingContext, input: GradeInput
   const started = performance.now();
   const { config, log } = context;
   if (typeof input.source !== "string") throw new TypeError("the submission source must be a string");
-  const bytes = Buffer.byteLength(input.source, "utf8");
-  if (bytes > config.maxSourceBytes) throw new SubmissionRejectedError(bytes, config.maxSourceBytes);
+  const over = sourceOverLimit(input.source, config.maxSourceBytes);
+  if (over !== undefined) throw new SubmissionRejectedError(over.bytes, over.limitBytes);
   const selected = selectExercises(context.exercises, input.exercises);
   const prepared = new Map<ExerciseId, readonly PreparedCase[]>(selected.map((e) => [e.id, context.expected.get(e)]));
   const preparedFor = (e: Exercise) => prepared.get(e.id) as readonly PreparedCase[];
 
   const compileStarted = performance.now();
-  const compiled = context.compile(input.source, { maxSourceBytes: config.maxSourceBytes });
-  if (compiled.kind === "too_large") throw new SubmissionRejectedError(compiled.bytes, compiled.limitBytes);
+  const compiled = context.compile(input.source);
   if (compiled.kind === "compile_error") {
     const exercises = selected.map((e) => compileErrorReport(e, preparedFor(e)));
     return bounded(assemble(exercises, compiled.diagnostics, { totalMs: elapsed(started), compileMs: elapsed(compileStarted) }), config);

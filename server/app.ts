@@ -122,7 +122,7 @@ export async function buildApp(deps: AppDeps) {
       info: {
         title: "autograde",
         version: "1",
-        description: "Grades submissions of the eight NHWC convolution and pooling exercises.",
+        description: `Grades submissions of the ${deps.exercises.length} NHWC convolution and pooling exercises.`,
       },
       components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
       security: [{ bearer: [] }],

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { graderConfigSchema } from "../grader/config.ts";
+import { FRAME_ANCESTOR_ORIGIN } from "../web/frame-ancestors.ts";
 
 export const API_ROLES = ["staff", "student"] as const;
 /** api: HTTP only (no isolates); worker: grading only (no HTTP); all: both in one process. */
@@ -18,9 +19,6 @@ const staticApiKey = z.object({
   secret: z.string().min(12, "secret must be at least 12 characters"),
 });
 export type StaticApiKey = z.infer<typeof staticApiKey>;
-
-/** https anywhere; plain http only on this machine, for an LMS run locally while setting up. */
-export const FRAME_ANCESTOR_ORIGIN = /^(https:\/\/[A-Za-z0-9.-]+|http:\/\/(localhost|127\.0\.0\.1))(:\d+)?$/;
 
 const positiveInt = z.number().int().min(1);
 
@@ -153,8 +151,6 @@ const ENV: readonly { env: string; path: readonly [string] | readonly ["grader",
   { env: "AUTOGRADE_TYPECHECK", path: ["grader", "typecheck"], kind: "bool" },
   { env: "AUTOGRADE_TYPECHECK_TIMEOUT_MS", path: ["grader", "typecheckTimeoutMs"], kind: "int" },
 ];
-
-export const CONFIG_ENV_VARS: readonly string[] = ENV.map((e) => e.env);
 
 export class ConfigError extends Error {
   override name = "ConfigError";

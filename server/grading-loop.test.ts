@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Grader } from "../grader/index.ts";
+import { SubmissionRejectedError, type Grader } from "../grader/index.ts";
 import type { Report } from "../grader/report.ts";
 import { createGradingLoop } from "./grading-loop.ts";
 import { createJobRunner } from "./queue/run-job.ts";
 import { createMetrics } from "./metrics.ts";
 import { openSqliteStorage } from "./storage/sqlite.ts";
-import type { StoredGrading } from "./queue/run-job.ts";
+import type { StoredGrading } from "./score-sink.ts";
 import { StorageUnavailableError, type LeasedQueueStorage, type NewSubmission } from "./storage/types.ts";
 import { createWebhookSender } from "./webhooks.ts";
 
@@ -111,7 +111,7 @@ describe("grading loop", () => {
 
   it("stores a refused source as the student's error without retrying", async () => {
     let calls = 0;
-    const rejection = Object.assign(new Error("the submission is 9 bytes; the limit is 4 bytes"), { name: "SubmissionRejectedError" });
+    const rejection = new SubmissionRejectedError(9, 4);
     const grader: Grader = { grade: async () => { calls++; throw rejection; } };
     const { loop } = makeLoop(grader);
     const created = await storage.createSubmission(newSubmission("too long"), { maxQueueDepth: 10 });

@@ -19,7 +19,6 @@ export interface WebAssets {
 const CONTENT_TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
-  ".map": "application/json; charset=utf-8",
 };
 
 const webDir = fileURLToPath(new URL(".", import.meta.url));

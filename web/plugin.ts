@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 // Brings in the `hide` route option that keeps the page out of the OpenAPI document.
 import type {} from "@fastify/swagger";
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
-import { FRAME_ANCESTOR_ORIGIN } from "../server/config.ts";
 import { webAssets, type WebAssets } from "./build.ts";
+import { FRAME_ANCESTOR_ORIGIN } from "./frame-ancestors.ts";
 
 export interface WebPluginOptions {
   /** Prebuilt assets (tests share one build); otherwise webAssets() at registration. */

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { EXERCISE_IDS, isExerciseId, type ExerciseId } from "../../exercises/index.ts";
 import { parseGraderConfig } from "../../grader/config.ts";
 import { formatters, isReportFormat, REPORT_FORMATS } from "../../grader/formats/index.ts";
+import { sourceOverLimit } from "../../grader/source-limit.ts";
 import { createCliLogger, EXIT_FAILED, EXIT_OK, parseFlags, UsageError, write, type CliCommand } from "../usage.ts";
 
 const usage = `usage: autograde grade <file.ts> [--exercise <id> ...] [--format ${REPORT_FORMATS.join("|")}] [--min-score <n>]
@@ -51,8 +52,8 @@ export const command: CliCommand = {
     const source = await readSubmission(positionals[0] as string);
     // One submission runs on one worker: a bigger pool would only cost start-up time.
     const config = parseGraderConfig({ poolSize: 1 });
-    const bytes = Buffer.byteLength(source, "utf8");
-    if (bytes > config.maxSourceBytes) throw new UsageError(`grade: ${positionals[0]} is ${bytes} bytes; the limit is ${config.maxSourceBytes} bytes`);
+    const over = sourceOverLimit(source, config.maxSourceBytes);
+    if (over !== undefined) throw new UsageError(`grade: ${positionals[0]} is ${over.bytes} bytes; the limit is ${over.limitBytes} bytes`);
 
     // Loaded only now: bad usage is answered without paying for TypeScript, esbuild and the pool.
     const { SubmissionRejectedError, UnknownExerciseError } = await import("../../grader/index.ts");

@@ -1,9 +1,8 @@
 // Elementwise combination under numpy's broadcasting rules.
 import { Float64 } from "./builtins.ts";
-import { toArray } from "./constructors.ts";
 import { innermost, rowStarts } from "./indexing.ts";
-import { type ArrayInput, NDArray } from "./ndarray.ts";
-import { fmtShape, sameShape, sizeOf, stridesOf } from "./shape.ts";
+import { broadcastStrides, fmtShape, sameShape, sizeOf } from "./shape.ts";
+import { toTensor } from "./tensor.ts";
 
 type Combine = (x: number, y: number) => number;
 export const plus: Combine = (x, y) => x + y;
@@ -12,22 +11,25 @@ export const times: Combine = (x, y) => x * y;
 export const over: Combine = (x, y) => x / y;
 export const same: Combine = (x, y) => (x === y ? 1 : 0);
 
-export function elementwise(op: string, left: ArrayInput, right: ArrayInput, f: Combine): NDArray {
-  const a = toArray(op, left);
+/** How the caller (the class, above this module) builds the result from its shape and data. */
+export type Make<T> = (shape: number[], data: Float64Array) => T;
+
+export function elementwise<T>(op: string, left: unknown, right: unknown, f: Combine, make: Make<T>): T {
+  const a = toTensor(op, left);
   const ad = a.data;
   if (typeof right === "number") {
     const out = new Float64(ad.length);
     for (let i = 0; i < ad.length; i++) out[i] = f(ad[i]!, right);
-    return new NDArray(a.shape, out);
+    return make(a.shape, out);
   }
-  const b = toArray(op, right);
+  const b = toTensor(op, right);
   const bd = b.data;
   // Same shapes, and a per-channel vector such as a bias (1,1,C) against (f,f,C), skip the general walk.
   const period = sameShape(a.shape, b.shape) ? ad.length : repeatsAlongLastAxis(a.shape, b.shape);
   if (period > 0) {
     const out = new Float64(ad.length);
     for (let i = 0, j = 0; i < ad.length; i++, j = j + 1 === period ? 0 : j + 1) out[i] = f(ad[i]!, bd[j]!);
-    return new NDArray(a.shape, out);
+    return make(a.shape, out);
   }
   const outShape = broadcastShapes(op, a.shape, b.shape);
   const aStrides = broadcastStrides(op, a.shape, outShape, "operand", "result");
@@ -40,7 +42,7 @@ export function elementwise(op: string, left: ArrayInput, right: ArrayInput, f: 
   for (let r = 0, k = 0; r < aRows.length; r++) {
     for (let c = 0, i = aRows[r]!, j = bRows[r]!; c < n; c++, i += aStep, j += bStep) out[k++] = f(ad[i]!, bd[j]!);
   }
-  return new NDArray(outShape, out);
+  return make(outShape, out);
 }
 
 /** b's length when b broadcasts over a as one repeated row along a's last axis (or as one value), else 0. */
@@ -61,20 +63,4 @@ function broadcastShapes(op: string, a: readonly number[], b: readonly number[])
     out.push(da === 1 ? db : da);
   }
   return out;
-}
-
-/** Strides that read `from` as if it had shape `to` (0 along broadcast axes); numpy drops leading 1s of `from`. */
-export function broadcastStrides(op: string, from: readonly number[], to: readonly number[], fromName: string, toName: string): number[] {
-  const own = stridesOf(from);
-  const lead = to.length - from.length;
-  let fits = true;
-  for (let k = 0; k < -lead; k++) fits &&= from[k] === 1;
-  const strides = new Array<number>(to.length);
-  for (let k = 0; k < to.length; k++) {
-    const dim = k < lead ? 1 : from[k - lead]!;
-    fits &&= dim === to[k] || dim === 1;
-    strides[k] = dim === 1 ? 0 : own[k - lead]!;
-  }
-  if (!fits) throw new Error(`${op}: cannot broadcast ${fromName} of shape ${fmtShape(from)} into ${toName} of shape ${fmtShape(to)}`);
-  return strides;
 }

@@ -1,6 +1,5 @@
 // Printing like numpy.
-import type { NDArray } from "./ndarray.ts";
-import { stridesOf } from "./shape.ts";
+import { stridesOf, type Tensor } from "./shape.ts";
 
 // numpy's print defaults: precision 8, line width 75, summarised with 3 edge items above 1000 elements.
 const LINE_WIDTH = 75;
@@ -30,7 +29,7 @@ export function shownIndices(shape: readonly number[]): number[][] {
 }
 
 /** A port of numpy's _formatArray (numpy >= 1.14 layout), so printed values read like the worksheet's. */
-export function formatArray(x: NDArray): string {
+export function formatArray(x: Tensor): string {
   const strides = stridesOf(x.shape);
   const plan = shownIndices(x.shape);
   const shown: number[] = [];

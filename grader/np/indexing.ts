@@ -1,11 +1,11 @@
 // Index resolution and strided walks shared by reads, writes and padding.
-import { broadcastStrides } from "./broadcast.ts";
 import { isArray, isInteger } from "./builtins.ts";
-import { toArray } from "./constructors.ts";
-import type { ArrayInput, Index, NDArray } from "./ndarray.ts";
-import { describe, fmtShape, stridesOf } from "./shape.ts";
+import { broadcastStrides, describe, fmtShape, stridesOf, type Tensor } from "./shape.ts";
+import { toTensor } from "./tensor.ts";
 
-export function offsetOf(op: string, x: NDArray, index: readonly number[]): number {
+type Shaped = Pick<Tensor, "shape" | "ndim">;
+
+export function offsetOf(op: string, x: Shaped, index: readonly number[]): number {
   if (!isArray(index)) throw new Error(`${op}: index must be an array of numbers, got ${describe(index)}`);
   if (index.length !== x.ndim) {
     throw new Error(`${op}: expected ${x.ndim} indices for an array of shape ${fmtShape(x.shape)}, got ${index.length}`);
@@ -17,9 +17,10 @@ export function offsetOf(op: string, x: NDArray, index: readonly number[]): numb
   return offset;
 }
 
-export function write(op: string, x: NDArray, index: readonly Index[], value: ArrayInput, accumulate: boolean): void {
+/** x[index] = value (or += with accumulate), broadcasting value over the region; entries are checked, hence unknown. */
+export function write(op: string, x: Tensor, index: readonly unknown[], value: unknown, accumulate: boolean): void {
   const view = resolve(op, x, index);
-  const source = toArray(op, value);
+  const source = toTensor(op, value);
   const sourceStrides = broadcastStrides(op, source.shape, view.shape, "value", "region");
   const dstRows = rowStarts(view.shape, view.strides, view.offset);
   const srcRows = rowStarts(view.shape, sourceStrides, 0);
@@ -37,7 +38,7 @@ export function write(op: string, x: NDArray, index: readonly Index[], value: Ar
 
 interface View { shape: number[]; strides: number[]; offset: number }
 
-export function resolve(op: string, x: NDArray, index: readonly Index[]): View {
+export function resolve(op: string, x: Shaped, index: readonly unknown[]): View {
   if (!isArray(index)) throw new Error(`${op}: index must be an array, got ${describe(index)}`);
   if (index.length > x.ndim) {
     throw new Error(`${op}: too many indices (${index.length}) for an array of shape ${fmtShape(x.shape)}`);

@@ -1,52 +1,36 @@
-// Reductions and the elementwise arithmetic of the public API.
+// The public reductions and elementwise arithmetic.
 import { elementwise, minus, over, plus, same, times } from "./broadcast.ts";
-import { toArray } from "./constructors.ts";
-import type { ArrayInput, NDArray } from "./ndarray.ts";
+import { makeNDArray, type ArrayInput, type NDArray } from "./ndarray.ts";
+import { maxOf, meanOf, minOf, sumOf } from "./reduce.ts";
 
 export function sum(x: ArrayInput): number {
-  const d = toArray("sum", x).data;
-  let total = 0;
-  for (let i = 0; i < d.length; i++) total += d[i]!;
-  return total;
+  return sumOf(x);
 }
 export function mean(x: ArrayInput): number {
-  const input = toArray("mean", x);
-  return input.size === 0 ? NaN : sum(input) / input.size;
+  return meanOf(x);
 }
 /** The largest entry; NaN if any entry is NaN, as in numpy. */
 export function max(x: ArrayInput): number {
-  return extreme("max", x, (a, b) => a > b);
+  return maxOf(x);
 }
 /** The smallest entry; NaN if any entry is NaN, as in numpy. */
 export function min(x: ArrayInput): number {
-  return extreme("min", x, (a, b) => a < b);
+  return minOf(x);
 }
 
 export function add(a: ArrayInput, b: ArrayInput): NDArray {
-  return elementwise("add", a, b, plus);
+  return elementwise("add", a, b, plus, makeNDArray);
 }
 export function subtract(a: ArrayInput, b: ArrayInput): NDArray {
-  return elementwise("subtract", a, b, minus);
+  return elementwise("subtract", a, b, minus, makeNDArray);
 }
 export function multiply(a: ArrayInput, b: ArrayInput): NDArray {
-  return elementwise("multiply", a, b, times);
+  return elementwise("multiply", a, b, times, makeNDArray);
 }
 export function divide(a: ArrayInput, b: ArrayInput): NDArray {
-  return elementwise("divide", a, b, over);
+  return elementwise("divide", a, b, over, makeNDArray);
 }
 /** a == b as a 0/1 mask. */
 export function equal(a: ArrayInput, b: ArrayInput): NDArray {
-  return elementwise("equal", a, b, same);
-}
-
-function extreme(op: string, x: ArrayInput, better: (a: number, b: number) => boolean): number {
-  const d = toArray(op, x).data;
-  if (d.length === 0) throw new Error(`${op}: zero-size array has no ${op}imum`);
-  let best = d[0]!;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i]!;
-    if (v !== v) return NaN;
-    if (better(v, best)) best = v;
-  }
-  return best;
+  return elementwise("equal", a, b, same, makeNDArray);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NDArray, array, full, ones, pad, shape, zeros, zeros_like, type Index } from "./index.ts";
+import { NDArray, array, full, ones, pad, shape, sum, zeros, zeros_like, type Index } from "./index.ts";
 
 /** 0, 1, 2, ... in the given shape: every entry names its own row-major offset. */
 function ramp(...dims: number[]): NDArray {
@@ -283,5 +283,30 @@ describe("student code replacing globals", () => {
       Number.isInteger = saved.isInteger;
     }
     expect(results()).toEqual([[3, 4], [1], "get: index for axis 0 must be an integer, got 0.5"]);
+  });
+});
+
+// The modules below the class (shape.ts, tensor.ts) recognise its instances by a mark on its prototype.
+describe("telling NDArrays apart below the class", () => {
+  it("names an NDArray, a subclass's instance too, by its shape in errors, and a look-alike object by its type", () => {
+    class Sub extends NDArray {}
+    expect(() => zeros(ramp(2, 3) as never)).toThrow("full: shape must be an array of non-negative integers, got an NDArray of shape (2,3)");
+    expect(() => zeros(new Sub([4], new Float64Array(4)) as never)).toThrow("got an NDArray of shape (4,)");
+    expect(() => zeros({ shape: [4], data: new Float64Array(4) } as never)).toThrow("got a value of type Object");
+  });
+
+  it("takes a subclass's instance as an operand as it is", () => {
+    class Sub extends NDArray {}
+    expect(sum(new Sub([3], Float64Array.of(1, 2, 3)))).toBe(6);
+    expect(new Sub([2], Float64Array.of(1, 2)).add(1).data).toEqual(Float64Array.of(2, 3));
+  });
+
+  it("is not fooled by student code redefining NDArray[Symbol.hasInstance]", () => {
+    Object.defineProperty(NDArray, Symbol.hasInstance, { value: () => true, configurable: true });
+    try {
+      expect(() => sum({ shape: [2], data: [1, 2] } as never)).toThrow("sum: expected an NDArray, a number or nested arrays of numbers");
+    } finally {
+      delete (NDArray as unknown as Record<symbol, unknown>)[Symbol.hasInstance];
+    }
   });
 });

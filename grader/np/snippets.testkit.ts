@@ -1,4 +1,4 @@
-// Test support: the student module a submission of all eight starters or model solutions would be.
+// Test support: the student module a submission of every exercise's starter or model solution would be.
 import { readFileSync } from "node:fs";
 import { EXERCISE_IDS } from "../../exercises/types.ts";
 

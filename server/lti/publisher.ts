@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
 import type { Exercise, ExerciseId } from "../../exercises/types.ts";
-import type { LtiLineItemLink, LtiPublicationRecord } from "../storage/lti-types.ts";
+import type { LtiLineItemLink, LtiPublicationRecord, LtiStorage } from "../storage/lti-types.ts";
 import { createBackgroundWork } from "../background.ts";
-import type { StoredGrading } from "../queue/run-job.ts";
-import type { Storage } from "../storage/types.ts";
+import type { StoredGrading } from "../score-sink.ts";
+import type { SubmissionStorage } from "../storage/types.ts";
 import { createAgsClient, type AgsClient } from "./ags.ts";
 import type { ToolKeys } from "./tool-keys.ts";
 
@@ -25,7 +25,7 @@ class Abandoned extends Error {}
  * shutdown stays pending and is sent again by `resumePending` at the next start.
  */
 export function createScorePublisher({ storage, signer, exercises, config, log, fetchImpl, now = Date.now }: {
-  storage: Storage;
+  storage: Pick<SubmissionStorage, "gradebook" | "listSubmissions"> & LtiStorage;
   signer: Pick<ToolKeys, "sign">;
   exercises: readonly Exercise[];
   config: ScorePublisherConfig;

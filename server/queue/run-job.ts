@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
-import type { Grader } from "../../grader/index.ts";
+import { isSubmissionRejection, type Grader } from "../../grader/index.ts";
 import type { Report } from "../../grader/report.ts";
 import type { Metrics } from "../metrics.ts";
+import type { ScoreSink } from "../score-sink.ts";
 import type { Job, JobOutcome, Storage } from "../storage/types.ts";
 import { webhookPayload } from "../views.ts";
 import type { WebhookSender } from "../webhooks.ts";
@@ -9,23 +10,6 @@ import type { WebhookSender } from "../webhooks.ts";
 function outcomeOf(report: Report): "passed" | "partial" | "failed" {
   if (report.maxScore > 0 && report.score >= report.maxScore) return "passed";
   return report.score > 0 ? "partial" : "failed";
-}
-
-/** The grader refused the source outright: that is the student's problem, stored, never retried. */
-function isRejection(err: unknown): err is Error {
-  return err instanceof Error && (err.name === "SubmissionRejectedError" || err.name === "UnknownExerciseError");
-}
-
-/** What grade passback needs of a stored grading; a SubmissionRecord is one. */
-export interface StoredGrading {
-  readonly id: string;
-  readonly student: string;
-  readonly latest: { readonly attempt: number; readonly status: "graded" | "error" } | null;
-}
-
-/** Told of every stored grading: LTI grade passback publishes for students launched from an LMS. */
-export interface ScoreSink {
-  gradingStored(grading: StoredGrading): void;
 }
 
 /** "retry": grading failed for an internal reason; the caller's queue must deliver the job again. */
@@ -83,7 +67,8 @@ export function createJobRunner({ storage, grader, webhooks, scores, metrics, lo
       const report = await grader.grade({ source: job.source, ...(job.exercises ? { exercises: job.exercises } : {}) });
       outcome = { status: "graded", report };
     } catch (err) {
-      if (isRejection(err)) {
+      // The grader refused the source outright: that is the student's problem, stored, never retried.
+      if (isSubmissionRejection(err)) {
         outcome = { status: "error", error: err.message };
       } else if (stopping() || job.claims < maxJobClaims) {
         jlog.error({ err }, "grading failed; job requeued");

@@ -247,7 +247,7 @@ export const ltiRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
         action: urls(request).deepLinkUrl,
         contextToken,
         choices: [
-          { value: "all", label: "All eight exercises", points: total },
+          { value: "all", label: `All ${exercises.length} exercises`, points: total },
           ...exercises.map((e) => ({ value: e.id, label: `${e.id}: ${e.title}`, points: e.points })),
         ],
         frameAncestors: config.ltiFrameAncestors,

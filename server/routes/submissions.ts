@@ -10,6 +10,7 @@ import {
 } from "../schemas.ts";
 import { InvalidCursorError, type SubmissionRecord } from "../storage/types.ts";
 import { formatters } from "../../grader/formats/index.ts";
+import { sourceOverLimit } from "../../grader/source-limit.ts";
 import { gradingView, reportFor, submissionView } from "../views.ts";
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 429: errorBody, 503: errorBody };
@@ -98,9 +99,9 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       }
       if (deps.draining()) throw new ApiError(503, "draining", "the server is shutting down; retry shortly", undefined, { "retry-after": "5" });
       const { source, exercises, callbackUrl } = request.body;
-      const bytes = Buffer.byteLength(source, "utf8");
-      const limitBytes = config.grader.maxSourceBytes;
-      if (bytes > limitBytes) {
+      const overLimit = sourceOverLimit(source, config.grader.maxSourceBytes);
+      if (overLimit) {
+        const { bytes, limitBytes } = overLimit;
         throw new ApiError(413, "payload_too_large", `source is ${bytes} bytes; the limit is ${limitBytes} bytes`, { field: "source", bytes, limitBytes });
       }
       const idempotencyKey = idempotencyKeyOf(request);
@@ -135,7 +136,7 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       const slog = request.log.child({ submissionId: record.id });
       if (result.kind === "created") {
         deps.metrics.submissionReceived();
-        slog.info({ bytes, exercises: record.exercises, callback: record.callbackUrl !== null }, "submission stored");
+        slog.info({ bytes: Buffer.byteLength(source, "utf8"), exercises: record.exercises, callback: record.callbackUrl !== null }, "submission stored");
       } else {
         reply.header("idempotent-replayed", "true");
         slog.info("idempotent replay");
