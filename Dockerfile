@@ -4,7 +4,7 @@
 
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
-# Toolchain for the native modules (isolated-vm, better-sqlite3) when no prebuilt binary fits.
+# Toolchain for the native modules (isolated-vm, better-sqlite3, the tree-sitter parsers) when no prebuilt binary fits.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ ca-certificates \
  && rm -rf /var/lib/apt/lists/*

@@ -25,6 +25,12 @@ const CHECK = `
     if (new Db(":memory:").prepare("select 42 as x").get().x !== 42) throw new Error("select 42 is not 42");
   });
   check("esbuild", () => { require("esbuild").transformSync("const x: number = 1", { loader: "ts" }); });
+  check("tree-sitter (similarity)", () => {
+    const Parser = require("tree-sitter");
+    const parser = new Parser();
+    parser.setLanguage(require("@dodona/dolos-parsers").typescript);
+    if (parser.parse("const x: number = 1;").rootNode.type !== "program") throw new Error("the TypeScript parser did not parse");
+  });
   if (failures.length > 0) { console.error(failures.join("\\n")); process.exit(1); }
 `;
 
@@ -47,7 +53,7 @@ if (failed !== null && process.argv.includes("--repair")) {
   console.error(`check-native: the native modules do not load under ${node} (installed under another node?):\n${failed}\ncheck-native: rebuilding them for ${node}`);
   // install brings back an optional module that was skipped (isolated-vm); rebuild redoes the install
   // scripts of one that is present but was built for another node.
-  for (const args of [["install", "--no-audit", "--no-fund"], ["rebuild", "isolated-vm", "better-sqlite3"]]) {
+  for (const args of [["install", "--no-audit", "--no-fund"], ["rebuild", "isolated-vm", "better-sqlite3", "tree-sitter", "tree-sitter-compat", "@dodona/dolos-parsers"]]) {
     if (!npm(args)) break;
     failed = failures();
     if (failed === null) break;
@@ -59,4 +65,4 @@ if (failed !== null) {
     "source scripts/node-env.sh && npm ci");
   process.exit(1);
 }
-console.log(`native modules load under ${node}: isolated-vm, better-sqlite3, esbuild`);
+console.log(`native modules load under ${node}: isolated-vm, better-sqlite3, esbuild, tree-sitter`);
