@@ -31,8 +31,12 @@ describe("scale-out: webhooks", () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     try {
-      // Retry schedule: 2 attempts, 100 ms timeout, 1 s then 2 s backoff: abandoned after about 3.2 s.
-      const env = { DATABASE_URL: database.url, AUTOGRADE_WEBHOOK_MAX_ATTEMPTS: "2", AUTOGRADE_WEBHOOK_TIMEOUT_MS: "100", AUTOGRADE_WEBHOOK_INITIAL_BACKOFF_MS: "1000" };
+      // 2 attempts, 1 s timeout, 2 s then 4 s backoff: abandoned 2×1 + 2 + 4 = 8 s after grading. The
+      // timeout and backoff leave room for a loaded machine: the receiver must answer within the
+      // timeout, and the test must see the first attempt before the second is due.
+      const [attempts, timeoutMs, backoffMs] = [2, 1000, 2000];
+      const abandonedAfterMs = attempts * timeoutMs + backoffMs * (2 ** attempts - 1);
+      const env = { DATABASE_URL: database.url, AUTOGRADE_WEBHOOK_MAX_ATTEMPTS: String(attempts), AUTOGRADE_WEBHOOK_TIMEOUT_MS: String(timeoutMs), AUTOGRADE_WEBHOOK_INITIAL_BACKOFF_MS: String(backoffMs) };
       const start = async (role: "api" | "worker") => {
         const p = await startServerProcess(data.dir, { ...env, AUTOGRADE_ROLE: role }, role === "worker" ? { ready: "worker" } : {});
         processes.push(p);
@@ -45,11 +49,11 @@ describe("scale-out: webhooks", () => {
       const id = (await staff.post("/v1/submissions", { source: distributeSolution, exercises: ["distribute_value"], callbackUrl })).json.id as string;
       await expect.poll(() => bodies.length, { timeout: 30_000, interval: 20 }).toBe(1);
       const deliveries = async () => (await staff.get(`/v1/submissions/${id}/deliveries`)).json.deliveries.map((d: { statusCode: number }) => d.statusCode);
-      // Mid-retry: the failed first attempt is recorded, the second not yet made (1 s backoff).
+      // Mid-retry: the failed first attempt is recorded, the second not yet made (2 s backoff).
       await expect.poll(deliveries, { timeout: 5000, interval: 20 }).toEqual([500]);
       await first.kill9();
       first.cleanup();
-      await new Promise((r) => setTimeout(r, 3500));
+      await new Promise((r) => setTimeout(r, abandonedAfterMs + 500));
 
       const second = await start("worker");
       await expect.poll(() => bodies.length, { timeout: 15_000, interval: 50 }).toBe(2);
