@@ -12,7 +12,9 @@ import { client, KEYS, startServerProcess, stopProcesses, tempDataDir, type Serv
 const SUBMISSIONS = 300;
 const correct = solutionModule(["zero_pad"]);
 const wrong = "export function zero_pad(X: unknown, pad: number): never { throw new Error(\"not written yet\"); }\n";
-const slow = correct.replace("const X_pad =", "const until = Date.now() + 400; while (Date.now() < until) { /* busy */ }\n  const X_pad =");
+// 1 s a call, 7 s for zero_pad's cases: long enough that the test sees "grading started" and kills
+// the worker before it stores, even on a loaded machine (at 400 ms a busy machine lost that race).
+const slow = correct.replace("const X_pad =", "const until = Date.now() + 1000; while (Date.now() < until) { /* busy */ }\n  const X_pad =");
 const sourceFor = (i: number) => (i % 3 === 0 ? wrong : correct);
 const scoreFor = (i: number) => (i % 3 === 0 ? 0 : 10);
 
@@ -28,7 +30,7 @@ beforeAll(async () => {
     DATABASE_URL: database.url,
     AUTOGRADE_POOL_SIZE: "1",
     AUTOGRADE_GRADING_CONCURRENCY: "1",
-    AUTOGRADE_SUBMISSION_DEADLINE_MS: "10000",
+    AUTOGRADE_SUBMISSION_DEADLINE_MS: "20000",
     AUTOGRADE_QUEUE_MAINTENANCE_INTERVAL_MS: "1000",
     AUTOGRADE_RATE_LIMIT_PER_MINUTE: "100000",
   };
