@@ -72,10 +72,29 @@ describe("scale-out: 1 api + 2 workers on PostgreSQL", () => {
     const alice = client(api.url, KEYS.alice);
     const staff = client(api.url, KEYS.staff);
     const ids: string[] = [];
+    // Kill whichever worker is grading the slow submission, while it is grading it. The watch starts
+    // as soon as the slow one is posted: posting the rest can take longer than grading it.
+    const killWhileGrading = async (slowId: string) => {
+      for (let i = 0; i < 600; i++) {
+        const victim = workers.find((w) => w.logs.some((l) => l.includes(slowId) && l.includes('"grading started"')));
+        if (victim) {
+          await victim.kill9();
+          victim.cleanup();
+          return victim;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error("no worker started the slow submission");
+    };
     let slowId = "";
+    let killed: Promise<ServerProcess> | undefined;
     for (let batch = 0; batch < SUBMISSIONS; batch += 20) {
       // Midway, so that both workers are busy when one of them dies.
-      if (batch === 140) slowId = (await alice.post("/v1/submissions", { source: slow, exercises: ["zero_pad"] })).json.id as string;
+      if (batch === 140) {
+        slowId = (await alice.post("/v1/submissions", { source: slow, exercises: ["zero_pad"] })).json.id as string;
+        killed = killWhileGrading(slowId);
+        killed.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled meanwhile
+      }
       const posted = await Promise.all(
         Array.from({ length: Math.min(20, SUBMISSIONS - batch) }, (_, k) =>
           alice.post("/v1/submissions", { source: sourceFor(batch + k), exercises: ["zero_pad"] })),
@@ -86,15 +105,7 @@ describe("scale-out: 1 api + 2 workers on PostgreSQL", () => {
       }
     }
 
-    // Kill whichever worker is grading the slow submission, while it is grading it.
-    let victim: ServerProcess | undefined;
-    for (let i = 0; i < 600 && !victim; i++) {
-      victim = workers.find((w) => w.logs.some((l) => l.includes(slowId) && l.includes('"grading started"')));
-      if (!victim) await new Promise((r) => setTimeout(r, 50));
-    }
-    if (!victim) throw new Error("no worker started the slow submission");
-    await victim.kill9();
-    victim.cleanup();
+    const victim = await killed!;
     expect(storedLines(victim, slowId)).toBe(0);
     const survivor = workers.find((w) => w !== victim)!;
 
