@@ -82,6 +82,13 @@ describe("autograde grade", () => {
     expect(report.diagnostics[0]).toMatchObject({ line: 2, severity: "error" });
   });
 
+  it("a file that does not compile leaves stderr to people: no log line from the warm-up the run cut short", async () => {
+    const run = await cli(["grade", file("syntax.ts")]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/compile_error/);
+    expect(run.stderr).toBe("");
+  });
+
   describe("formats (zero_pad only)", () => {
     const zeroPadCases = exercises[0]?.cases.length ?? 0;
 

@@ -108,7 +108,10 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxPool {
   for (const slot of slots) {
     idle.push(slot);
     // Warm every worker now; a failure here surfaces again (with backoff) when a job needs it.
-    void slot.acquire().catch((error: unknown) => log.error({ err: error }, "sandbox worker could not start"));
+    // A warm-up cut short by close() (a CLI run that ended first) is not a failure: people should not see it.
+    void slot.acquire().catch((error: unknown) => {
+      if (!closed) log.error({ err: error }, "sandbox worker could not start");
+    });
   }
 
   const pump = () => {
