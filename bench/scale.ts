@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { solutionModule } from "../exercises/index.ts";
 import { startArrivalReceiver } from "./lib/webhook-arrivals.ts";
+import { stopAll } from "./lib/processes.ts";
 import { formatTable, quantile } from "./lib/stats.ts";
 
 /**
@@ -46,21 +47,6 @@ function spawnNode(env: Record<string, string>, ready: string): Promise<{ child:
     child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
     setTimeout(() => reject(new Error(`no ${ready} line in 60 s: ${stderr}`)), 60_000).unref();
   });
-}
-
-async function stopAll(children: readonly ChildProcess[]): Promise<void> {
-  await Promise.all(children.map((c) => new Promise<void>((resolve) => {
-    if (c.exitCode !== null) return resolve();
-    c.once("exit", () => resolve());
-    c.kill("SIGTERM");
-  })));
-  for (const c of children) {
-    try {
-      process.kill(-c.pid!, "SIGKILL");
-    } catch {
-      // Already gone with its sandbox children.
-    }
-  }
 }
 
 async function withDatabase<T>(adminUrl: string, use: (url: string) => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { compileSubmission, type CompileResult } from "./compile.ts";
+import { compileSubmission, createCachedCompile, type CompileResult } from "./compile.ts";
 
 const opts = { maxSourceBytes: 256 * 1024 };
 
@@ -140,5 +140,30 @@ describe("compileSubmission", () => {
         [5, 26, "dynamic import() is not allowed"],
       ]);
     });
+  });
+});
+
+describe("createCachedCompile", () => {
+  it("compiles each distinct source once and returns the same code for it again", () => {
+    const seen: string[] = [];
+    const compile = createCachedCompile((source) => {
+      seen.push(source);
+      return { kind: "ok", code: `/* ${source.length} */`, compileMs: 5 };
+    });
+    const a = "export const a = 1;";
+    const first = compile(a);
+    const again = compile(a);
+    compile(`${a}\n// another`);
+    expect(seen).toEqual([a, `${a}\n// another`]);
+    expect(again).toMatchObject({ kind: "ok", code: first.kind === "ok" ? first.code : "" });
+  });
+
+  it("gives the real compiler's result, compile errors included", () => {
+    const compile = createCachedCompile();
+    const broken = "export function f( {";
+    expect(compile(broken).kind).toBe("compile_error");
+    expect(compile(broken)).toEqual(compile(broken));
+    const ok = compile("export const x: number = 1;");
+    expect(ok.kind).toBe("ok");
   });
 });

@@ -2,6 +2,7 @@ import { buildSync, transformSync, type Message, type TransformFailure } from "e
 import ts from "typescript";
 import { clipText } from "./clip.ts";
 import type { Diagnostic } from "./report.ts";
+import { createSourceCache } from "./source-cache.ts";
 import { sourceOverLimit } from "./source-limit.ts";
 
 export const HELPER_MODULE = "@autograde/np";
@@ -61,6 +62,26 @@ export function compileSource(source: string): CompiledSource {
   // "use strict" keeps the ES module semantics students wrote against (e.g. `this` is undefined).
   const code = `(function (module, exports, require) {"use strict";\n${body}\n})`;
   return { kind: "ok", code, compileMs: Math.round((performance.now() - started) * 100) / 100 };
+}
+
+/** Entries the grader's compile cache keeps, and the largest source it keeps one for: at most 128 × 64 KiB of code. */
+const COMPILE_CACHE_ENTRIES = 128;
+const COMPILE_CACHE_MAX_SOURCE_CHARS = 64 * 1024;
+
+/**
+ * compileSource, once per distinct source: a regrade or a resubmission of the same text reuses the
+ * result (compile errors included: the compiler is deterministic). compileMs is then the lookup's.
+ */
+export function createCachedCompile(compile: (source: string) => CompiledSource = compileSource): (source: string) => CompiledSource {
+  const cache = createSourceCache<CompiledSource>(COMPILE_CACHE_ENTRIES);
+  return (source) => {
+    const started = performance.now();
+    const hit = cache.get(source);
+    if (hit) return hit.kind === "ok" ? { ...hit, compileMs: Math.round((performance.now() - started) * 100) / 100 } : hit;
+    const result = compile(source);
+    if (source.length <= COMPILE_CACHE_MAX_SOURCE_CHARS) cache.set(source, result);
+    return result;
+  };
 }
 
 function isTransformFailure(error: unknown): error is TransformFailure {

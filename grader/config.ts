@@ -33,6 +33,14 @@ export const graderConfigSchema = z.object({
   typecheck: z.boolean().default(true),
   /** A check still running after this is abandoned with a "skipped" warning (hostile types can stall tsc). */
   typecheckTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+  /**
+   * The most of one core's time the checker may take: after a check of T ms the next waits
+   * T × (100 / percent - 1), and one arriving before then, or while two are in the thread, is
+   * skipped with a warning. A warm check costs about as much CPU as grading the model solution, so under a burst
+   * it would take a core from grading. 100 (the default here; the service defaults to 25): never
+   * skipped, checks queue.
+   */
+  typecheckMaxBusyPercent: z.number().int().min(1).max(100).default(100),
 })
   .transform(({ sandboxWorkerRssMb, ...config }) => ({ ...config, sandboxWorkerRssMb: sandboxWorkerRssMb ?? defaultWorkerRssMb(config.sandboxMemoryMb) }))
   .refine((c) => c.sandboxWorkerRssMb >= c.sandboxMemoryMb + 64, {

@@ -56,3 +56,36 @@ describe("a submission nested deeper than the checker's stack", () => {
     await checker.close();
   });
 });
+
+describe("a checker limited to a share of a core", () => {
+  it("skips, with a warning, a check arriving while two are in the thread or too soon after, and checks again once its share allows", async () => {
+    let clock = 0;
+    const checker = createThreadedTypeChecker({ timeoutMs: 60_000, maxBusyPercent: 25, now: () => clock });
+    const other = (n: number) => `${wrongType}// ${n}\n`;
+    const first = checker.check(other(1), [zeroPad]);
+    const second = checker.check(other(2), [zeroPad]);
+    const during = await checker.check(other(5), [zeroPad]);
+    expect(during).toEqual([{ line: 1, column: 1, severity: "warning", message: expect.stringMatching(/^type check skipped: the grader is busy/) }]);
+    clock = 100;
+    expect(await first).toHaveLength(1);
+    expect(await second).toHaveLength(1);
+    // The check took 100 ms of the clock, so at 25 % the next may start 300 ms after it ended.
+    clock = 399;
+    expect((await checker.check(other(3), [zeroPad]))[0]!.message).toMatch(/^type check skipped/);
+    clock = 400;
+    expect((await checker.check(other(4), [zeroPad]))[0]!.message).toBe("Type 'number' is not assignable to type 'string'.");
+    await checker.close();
+  });
+
+  it("answers a source it checked before from its results, busy or not", async () => {
+    let clock = 0;
+    const checker = createThreadedTypeChecker({ timeoutMs: 60_000, maxBusyPercent: 1, now: () => clock });
+    const pending = checker.check(wrongType, [zeroPad]);
+    clock = 10;
+    const checked = await pending;
+    clock = 11;
+    expect(await checker.check(wrongType, [zeroPad])).toEqual(checked);
+    expect((await checker.check(`${wrongType}// changed\n`, [zeroPad]))[0]!.message).toMatch(/^type check skipped/);
+    await checker.close();
+  });
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseGraderConfig } from "../grader/config.ts";
 import { loadServerConfig } from "./config.ts";
 
 describe("loadServerConfig", () => {
@@ -87,5 +88,12 @@ describe("loadServerConfig", () => {
 
   it("never echoes a secret in the error", () => {
     expect(() => loadServerConfig({ AUTOGRADE_API_KEYS: "staff:prof:tiny-secret" })).toThrow(/^(?!.*tiny-secret)/s);
+  });
+
+  it("limits the type checker to a quarter of a core in the service unless told otherwise, where the grader alone never skips", () => {
+    expect(loadServerConfig({}).grader.typecheckMaxBusyPercent).toBe(25);
+    expect(loadServerConfig({ AUTOGRADE_TYPECHECK_MAX_BUSY_PERCENT: "100" }).grader.typecheckMaxBusyPercent).toBe(100);
+    expect(() => loadServerConfig({ AUTOGRADE_TYPECHECK_MAX_BUSY_PERCENT: "0" })).toThrow(/AUTOGRADE_TYPECHECK_MAX_BUSY_PERCENT/);
+    expect(parseGraderConfig({}).typecheckMaxBusyPercent).toBe(100);
   });
 });

@@ -150,6 +150,7 @@ const ENV: readonly { env: string; path: readonly [string] | readonly ["grader",
   { env: "AUTOGRADE_MAX_REPORT_BYTES", path: ["grader", "maxReportBytes"], kind: "int" },
   { env: "AUTOGRADE_TYPECHECK", path: ["grader", "typecheck"], kind: "bool" },
   { env: "AUTOGRADE_TYPECHECK_TIMEOUT_MS", path: ["grader", "typecheckTimeoutMs"], kind: "int" },
+  { env: "AUTOGRADE_TYPECHECK_MAX_BUSY_PERCENT", path: ["grader", "typecheckMaxBusyPercent"], kind: "int" },
 ];
 
 export class ConfigError extends Error {
@@ -189,7 +190,9 @@ function parseApiKeyList(env: string, value: string): unknown[] {
 }
 
 export function loadServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
-  const raw: Record<string, unknown> & { grader: Record<string, unknown> } = { grader: {} };
+  // The service's own default: a deadline burst is where a checker taking a core from grading hurts
+  // (the CLI grades one submission at a time and keeps the grader's default of never skipping).
+  const raw: Record<string, unknown> & { grader: Record<string, unknown> } = { grader: { typecheckMaxBusyPercent: 25 } };
   for (const entry of ENV) {
     const value = env[entry.env];
     if (value === undefined || (value.trim() === "" && entry.kind !== "keys" && entry.kind !== "list")) continue;

@@ -1,5 +1,5 @@
 // Elementwise combination under numpy's broadcasting rules.
-import { Float64 } from "./builtins.ts";
+import { allocate } from "./alloc.ts";
 import { innermost, rowStarts } from "./indexing.ts";
 import { broadcastStrides, fmtShape, sameShape, sizeOf } from "./shape.ts";
 import { toTensor } from "./tensor.ts";
@@ -18,8 +18,8 @@ export function elementwise<T>(op: string, left: unknown, right: unknown, f: Com
   const a = toTensor(op, left);
   const ad = a.data;
   if (typeof right === "number") {
-    const out = new Float64(ad.length);
-    for (let i = 0; i < ad.length; i++) out[i] = f(ad[i]!, right);
+    const out = allocate(ad.length);
+    mapScalar(f, ad, right, out);
     return make(a.shape, out);
   }
   const b = toTensor(op, right);
@@ -27,8 +27,8 @@ export function elementwise<T>(op: string, left: unknown, right: unknown, f: Com
   // Same shapes, and a per-channel vector such as a bias (1,1,C) against (f,f,C), skip the general walk.
   const period = sameShape(a.shape, b.shape) ? ad.length : repeatsAlongLastAxis(a.shape, b.shape);
   if (period > 0) {
-    const out = new Float64(ad.length);
-    for (let i = 0, j = 0; i < ad.length; i++, j = j + 1 === period ? 0 : j + 1) out[i] = f(ad[i]!, bd[j]!);
+    const out = allocate(ad.length);
+    mapPeriodic(f, ad, bd, period, out);
     return make(a.shape, out);
   }
   const outShape = broadcastShapes(op, a.shape, b.shape);
@@ -38,11 +38,34 @@ export function elementwise<T>(op: string, left: unknown, right: unknown, f: Com
   const bRows = rowStarts(outShape, bStrides, 0);
   const [n, aStep] = innermost(outShape, aStrides);
   const [, bStep] = innermost(outShape, bStrides);
-  const out = new Float64(sizeOf(outShape));
+  const out = allocate(sizeOf(outShape));
   for (let r = 0, k = 0; r < aRows.length; r++) {
     for (let c = 0, i = aRows[r]!, j = bRows[r]!; c < n; c++, i += aStep, j += bStep) out[k++] = f(ad[i]!, bd[j]!);
   }
   return make(outShape, out);
+}
+
+// One loop per operation: called through `f`, every loop's call site sees all five operations and
+// V8 cannot inline any of them, which cost more than the arithmetic.
+function mapScalar(f: Combine, x: Float64Array, y: number, out: Float64Array): void {
+  const n = x.length;
+  if (f === plus) for (let i = 0; i < n; i++) out[i] = x[i]! + y;
+  else if (f === minus) for (let i = 0; i < n; i++) out[i] = x[i]! - y;
+  else if (f === times) for (let i = 0; i < n; i++) out[i] = x[i]! * y;
+  else if (f === over) for (let i = 0; i < n; i++) out[i] = x[i]! / y;
+  else if (f === same) for (let i = 0; i < n; i++) out[i] = x[i] === y ? 1 : 0;
+  else for (let i = 0; i < n; i++) out[i] = f(x[i]!, y);
+}
+
+/** out = f(x, y) with y repeated every `period` entries of x (x.length is a multiple of it). */
+function mapPeriodic(f: Combine, x: Float64Array, y: Float64Array, period: number, out: Float64Array): void {
+  const n = x.length;
+  if (f === plus) for (let base = 0; base < n; base += period) for (let j = 0; j < period; j++) out[base + j] = x[base + j]! + y[j]!;
+  else if (f === minus) for (let base = 0; base < n; base += period) for (let j = 0; j < period; j++) out[base + j] = x[base + j]! - y[j]!;
+  else if (f === times) for (let base = 0; base < n; base += period) for (let j = 0; j < period; j++) out[base + j] = x[base + j]! * y[j]!;
+  else if (f === over) for (let base = 0; base < n; base += period) for (let j = 0; j < period; j++) out[base + j] = x[base + j]! / y[j]!;
+  else if (f === same) for (let base = 0; base < n; base += period) for (let j = 0; j < period; j++) out[base + j] = x[base + j] === y[j] ? 1 : 0;
+  else for (let base = 0; base < n; base += period) for (let j = 0; j < period; j++) out[base + j] = f(x[base + j]!, y[j]!);
 }
 
 /** b's length when b broadcasts over a as one repeated row along a's last axis (or as one value), else 0. */

@@ -3,3 +3,4 @@
 export const Float64 = Float64Array;
 export const isArray = Array.isArray;
 export const isInteger = Number.isInteger;
+export const Bytes = ArrayBuffer;

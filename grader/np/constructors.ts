@@ -1,5 +1,6 @@
 // Building arrays: from nested data, filled, padded.
-import { Float64, isArray, isInteger } from "./builtins.ts";
+import { allocate } from "./alloc.ts";
+import { isArray, isInteger } from "./builtins.ts";
 import { innermost, rowStarts } from "./indexing.ts";
 import { type ArrayInput, NDArray, type PadWidths } from "./ndarray.ts";
 import { checkShape, describe, sizeOf, stridesOf } from "./shape.ts";
@@ -13,7 +14,10 @@ export function array(values: ArrayInput, shape?: readonly number[]): NDArray {
 export function full(shape: readonly number[], value: number): NDArray {
   if (typeof value !== "number") throw new Error(`full: value must be a number, got ${describe(value)}`);
   const dims = checkShape("full", shape);
-  return new NDArray(dims, new Float64(sizeOf(dims)).fill(value));
+  const data = allocate(sizeOf(dims));
+  // New storage is +0 already; -0 (1 / -0 < 0) and NaN still need the fill.
+  if (value !== 0 || 1 / value < 0) data.fill(value);
+  return new NDArray(dims, data);
 }
 export function zeros(shape: readonly number[]): NDArray {
   return full(shape, 0);

@@ -1,7 +1,10 @@
 // Index resolution and strided walks shared by reads, writes and padding.
 import { isArray, isInteger } from "./builtins.ts";
 import { broadcastStrides, describe, fmtShape, stridesOf, type Tensor } from "./shape.ts";
+import { fillRegion, scatter } from "./strided.ts";
 import { toTensor } from "./tensor.ts";
+
+export { innermost, rowStarts } from "./strided.ts";
 
 type Shaped = Pick<Tensor, "shape" | "ndim">;
 
@@ -20,20 +23,13 @@ export function offsetOf(op: string, x: Shaped, index: readonly number[]): numbe
 /** x[index] = value (or += with accumulate), broadcasting value over the region; entries are checked, hence unknown. */
 export function write(op: string, x: Tensor, index: readonly unknown[], value: unknown, accumulate: boolean): void {
   const view = resolve(op, x, index);
+  if (typeof value === "number") {
+    fillRegion(x.data, view.offset, view.shape, view.strides, value, accumulate);
+    return;
+  }
   const source = toTensor(op, value);
   const sourceStrides = broadcastStrides(op, source.shape, view.shape, "value", "region");
-  const dstRows = rowStarts(view.shape, view.strides, view.offset);
-  const srcRows = rowStarts(view.shape, sourceStrides, 0);
-  const [n, dstStep] = innermost(view.shape, view.strides);
-  const [, srcStep] = innermost(view.shape, sourceStrides);
-  const dst = x.data;
-  const src = source.data;
-  for (let r = 0; r < dstRows.length; r++) {
-    let a = dstRows[r]!;
-    let b = srcRows[r]!;
-    if (accumulate) for (let j = 0; j < n; j++, a += dstStep, b += srcStep) dst[a] = dst[a]! + src[b]!;
-    else for (let j = 0; j < n; j++, a += dstStep, b += srcStep) dst[a] = src[b]!;
-  }
+  scatter(x.data, view.offset, view.shape, view.strides, source.data, sourceStrides, accumulate);
 }
 
 interface View { shape: number[]; strides: number[]; offset: number }
@@ -75,28 +71,4 @@ function position(op: string, index: unknown, axis: number, size: number): numbe
   }
   if (index < -size || index >= size) throw new Error(`${op}: index ${index} out of range for axis ${axis} of size ${size}`);
   return index < 0 ? index + size : index;
-}
-
-/** Where each innermost row of a strided walk over `shape` starts, in row-major order. */
-export function rowStarts(shape: readonly number[], strides: readonly number[], offset: number): number[] {
-  const outer = shape.length - 1;
-  let count = 1;
-  for (let axis = 0; axis < outer; axis++) count *= shape[axis]!;
-  const rows = new Array<number>(count);
-  const counter = new Array<number>(Math.max(outer, 0)).fill(0);
-  for (let r = 0, at = offset; r < count; r++) {
-    rows[r] = at;
-    for (let axis = outer - 1; axis >= 0; axis--) {
-      at += strides[axis]!;
-      if (++counter[axis]! < shape[axis]!) break;
-      at -= strides[axis]! * shape[axis]!;
-      counter[axis] = 0;
-    }
-  }
-  return rows;
-}
-
-/** Length and stride of the innermost rows; a 0-d walk is one row of one element. */
-export function innermost(shape: readonly number[], strides: readonly number[]): [length: number, stride: number] {
-  return shape.length === 0 ? [1, 0] : [shape[shape.length - 1]!, strides[strides.length - 1]!];
 }

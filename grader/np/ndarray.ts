@@ -2,12 +2,14 @@
 // (indexing, broadcasting, reductions, printing), which read any tensor-shaped record, never import
 // the class, and build results through the makeNDArray they are handed; the public functions
 // (constructors.ts, math.ts) sit above it.
+import { allocate } from "./alloc.ts";
 import { elementwise, minus, over, plus, same, times } from "./broadcast.ts";
 import { Float64, isArray } from "./builtins.ts";
 import { formatArray } from "./format.ts";
-import { innermost, offsetOf, resolve, rowStarts, write } from "./indexing.ts";
+import { offsetOf, resolve, write } from "./indexing.ts";
 import { maxOf, meanOf, minOf, sumOf } from "./reduce.ts";
 import { checkShape, describe, inferShape, NDARRAY_BRAND, sizeOf } from "./shape.ts";
+import { gather, isContiguous } from "./strided.ts";
 import { checkData } from "./tensor.ts";
 
 /** One entry of an index: a number picks (and drops) an axis, `[start, end]` is numpy's `start:end`, `null` is `:`. */
@@ -17,7 +19,7 @@ export type Nested = number | boolean | readonly Nested[];
 export type ArrayInput = NDArray | Nested | Float64Array;
 export type PadWidths = number | readonly [before: number, after: number] | readonly (readonly [before: number, after: number])[];
 
-/** A contiguous row-major float64 tensor. Methods never share buffers: slices copy, writes go through methods. */
+/** A contiguous row-major float64 tensor. Methods never share elements (small results may share one ArrayBuffer, each with its own range): slices copy, writes go through methods. */
 export class NDArray {
   readonly shape: number[];
   readonly data: Float64Array;
@@ -45,13 +47,10 @@ export class NDArray {
   /** x[0, 1:3, :] is x.slice(0, [1, 3], null); omitted trailing axes are `:`. Returns a copy. */
   slice(...index: Index[]): NDArray {
     const view = resolve("slice", this, index);
-    const out = new Float64(sizeOf(view.shape));
-    const rows = rowStarts(view.shape, view.strides, view.offset);
-    const [n, step] = innermost(view.shape, view.strides);
-    const src = this.data;
-    for (let r = 0, k = 0; r < rows.length; r++) {
-      for (let j = 0, a = rows[r]!; j < n; j++, a += step) out[k++] = src[a]!;
-    }
+    const size = sizeOf(view.shape);
+    const out = allocate(size);
+    if (isContiguous(view.shape, view.strides)) out.set(this.data.subarray(view.offset, view.offset + size));
+    else gather(this.data, view.offset, view.shape, view.strides, out);
     return new NDArray(view.shape, out);
   }
 

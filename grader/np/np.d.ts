@@ -7,7 +7,7 @@ export type Nested = number | boolean | readonly Nested[];
 /** Anything numpy would accept as an array: an NDArray, a number, nested arrays, a Float64Array. */
 export type ArrayInput = NDArray | Nested | Float64Array;
 export type PadWidths = number | readonly [before: number, after: number] | readonly (readonly [before: number, after: number])[];
-/** A contiguous row-major float64 tensor. Methods never share buffers: slices copy, writes go through methods. */
+/** A contiguous row-major float64 tensor. Methods never share elements (small results may share one ArrayBuffer, each with its own range): slices copy, writes go through methods. */
 export declare class NDArray {
     readonly shape: number[];
     readonly data: Float64Array;

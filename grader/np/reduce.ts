@@ -12,21 +12,30 @@ export function meanOf(x: unknown): number {
   return input.size === 0 ? NaN : sumOf(input) / input.size;
 }
 export function maxOf(x: unknown): number {
-  return extreme("max", x, (a, b) => a > b);
-}
-export function minOf(x: unknown): number {
-  return extreme("min", x, (a, b) => a < b);
-}
-
-/** NaN if any entry is NaN, as in numpy. */
-function extreme(op: string, x: unknown, better: (a: number, b: number) => boolean): number {
-  const d = toTensor(op, x).data;
-  if (d.length === 0) throw new Error(`${op}: zero-size array has no ${op}imum`);
+  const d = nonEmpty("max", x);
   let best = d[0]!;
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
     if (v !== v) return NaN;
-    if (better(v, best)) best = v;
+    if (v > best) best = v;
   }
   return best;
+}
+export function minOf(x: unknown): number {
+  const d = nonEmpty("min", x);
+  let best = d[0]!;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (v !== v) return NaN;
+    if (v < best) best = v;
+  }
+  return best;
+}
+
+// max and min keep a loop each (NaN if any entry is NaN, as in numpy): a shared loop calling a
+// comparison could not inline it.
+function nonEmpty(op: string, x: unknown): Float64Array {
+  const d = toTensor(op, x).data;
+  if (d.length === 0) throw new Error(`${op}: zero-size array has no ${op}imum`);
+  return d;
 }

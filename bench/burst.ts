@@ -1,0 +1,241 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { exercises, solutionModule } from "../exercises/index.ts";
+import { createGrader, parseGraderConfig } from "../grader/index.ts";
+import { createSandboxPool } from "../grader/sandbox/pool.ts";
+import { loadServerConfig } from "../server/config.ts";
+import { treeCpuSeconds } from "./lib/proc-cpu.ts";
+import { createScratchDatabase } from "./lib/scratch-database.ts";
+import { stopAll } from "./lib/processes.ts";
+import { formatTable, quantile } from "./lib/stats.ts";
+
+/**
+ * The deadline burst: the service as `npm start` runs it (a child process on a real port and a
+ * fresh SQLite directory, or api + K workers on a scratch PostgreSQL database) takes N distinct
+ * model solutions from N students at once, each POST with ?wait=true (polling if the wait runs
+ * out); the clock runs until every one is graded. CPU is read from /proc for the whole process
+ * tree (service, sandbox workers, type-check thread). The grader alone (same config, called in this
+ * process, as many in flight as the service grades at once) is measured first in the same run.
+ * --env AUTOGRADE_X=value (repeatable) sets the service's and the grader-alone run's configuration
+ * alike, e.g. --env AUTOGRADE_TYPECHECK=false.
+ * Usage: npm run bench -- burst [--n 1000] [--baseline 40] [--built] [--postgres URL --workers K] [--env AUTOGRADE_X=v]
+ */
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+
+interface Options { n: number; baseline: number; built: boolean; postgres: string | undefined; workers: number; env: Record<string, string> }
+
+function parseOptions(argv: readonly string[]): Options {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { n: { type: "string", default: "1000" }, baseline: { type: "string", default: "40" }, built: { type: "boolean", default: false }, postgres: { type: "string" }, workers: { type: "string", default: "1" }, env: { type: "string", multiple: true, default: [] } },
+    strict: true,
+  });
+  const int = (name: string, v: string | undefined) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(v)}`);
+    return n;
+  };
+  const env: Record<string, string> = {};
+  for (const pair of values.env ?? []) {
+    const eq = pair.indexOf("=");
+    if (!/^AUTOGRADE_[A-Z0-9_]+$/.test(pair.slice(0, eq))) throw new Error(`--env takes AUTOGRADE_NAME=value, got ${JSON.stringify(pair)}`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return { n: int("n", values.n), baseline: int("baseline", values.baseline), built: values.built ?? false, postgres: values.postgres, workers: int("workers", values.workers), env };
+}
+
+function spawnService(env: Record<string, string>, built: boolean, ready: string): Promise<{ child: ChildProcess; url: string }> {
+  const entry = built ? ["--no-node-snapshot", "dist/server/main.js"] : ["--no-node-snapshot", "--import", "tsx", "server/main.ts"];
+  const child = spawn(process.execPath, entry, { cwd: repoRoot, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "", ...env } });
+  let stderr = "";
+  child.stderr!.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  return new Promise((resolve, reject) => {
+    let buffered = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      for (let nl = buffered.indexOf("\n"); nl >= 0; nl = buffered.indexOf("\n")) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        if (line.includes(ready)) resolve({ child, url: (JSON.parse(line) as { url?: string }).url ?? "" });
+      }
+      // Only the ready line matters; the rest is dropped so the pipe never fills.
+      if (buffered.length > 65536) buffered = "";
+    });
+    child.once("exit", (code) => reject(new Error(`service exited with ${code}: ${stderr}`)));
+    setTimeout(() => reject(new Error(`no ${ready} line in 120 s: ${stderr}`)), 120_000).unref();
+  });
+}
+
+async function waitReady(url: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url}/readyz never answered 200`);
+}
+
+/** The grader alone: `count` distinct sources, `inFlight` at once, wall rate and CPU of this process tree. */
+async function graderAlone(count: number, inFlight: number, source: string, env: Record<string, string>): Promise<{ perSecond: number; cpuMs: number; typecheck: boolean; belowMax: number }> {
+  const config = loadServerConfig({ ...env, AUTOGRADE_DATA_DIR: tmpdir() }).grader;
+  const silent = { debug() {}, info() {}, warn() {}, error() {} };
+  const pool = createSandboxPool({ size: config.poolSize, sandboxMemoryMb: config.sandboxMemoryMb, workerRssMb: config.sandboxWorkerRssMb, maxOutputElements: config.maxOutputElements, log: silent });
+  const grader = createGrader({ pool, exercises, log: silent, config });
+  try {
+    await Promise.all(Array.from({ length: inFlight }, (_, i) => grader.grade({ source: `${source}\n// warm ${i}` })));
+    let next = 0;
+    // On a loaded machine a large case can run past its time limit: counted, as the service's are.
+    let belowMax = 0;
+    const cpuBefore = treeCpuSeconds([process.pid]);
+    const started = performance.now();
+    await Promise.all(Array.from({ length: inFlight }, async () => {
+      while (next < count) {
+        const report = await grader.grade({ source: `${source}\n// alone ${next++}` });
+        if (report.score !== report.maxScore) belowMax++;
+      }
+    }));
+    const seconds = (performance.now() - started) / 1000;
+    return { perSecond: count / seconds, cpuMs: ((treeCpuSeconds([process.pid]) - cpuBefore) * 1000) / count, typecheck: config.typecheck, belowMax };
+  } finally {
+    await grader.close();
+    await pool.close(1000);
+  }
+}
+
+interface Burst { seconds: number; latencies: number[]; cpuSeconds: number; scores: Map<number, number>; retries: number }
+
+/** node:http rather than fetch: fetch's default dispatcher gives up on a reply after 300 s, and a burst may wait longer. */
+function requester(base: string) {
+  const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+  const call = (path: string, key: string, body?: string, idempotencyKey?: string) =>
+    new Promise<{ status: number; json: unknown }>((resolve, reject) => {
+      const req = http.request(`${base}${path}`, { method: body === undefined ? "GET" : "POST", agent, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...(idempotencyKey ? { "idempotency-key": idempotencyKey } : {}) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          try {
+            resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) });
+          } catch {
+            reject(new Error(`${path} answered ${res.statusCode}: ${text.slice(0, 300)}`));
+          }
+        });
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  return { call, close: () => agent.destroy() };
+}
+
+type SubmissionBody = { id: string; status: string; report?: { score: number } };
+
+async function burst(url: string, roots: () => number[], keys: readonly string[], source: string): Promise<Burst> {
+  const { call, close } = requester(url);
+  const latencies: number[] = [];
+  const scores = new Map<number, number>();
+  let retries = 0;
+  const cpuBefore = treeCpuSeconds(roots());
+  const started = performance.now();
+  await Promise.all(keys.map(async (key, i) => {
+    const posted = performance.now();
+    // A connection the loaded server drops is retried; the Idempotency-Key makes a retry the same submission.
+    let response: { status: number; json: unknown } | undefined;
+    for (let attempt = 1; response === undefined; attempt++) {
+      try {
+        response = await call("/v1/submissions?wait=true", key, JSON.stringify({ source: `${source}\n// student ${i}` }), `burst-${i}`);
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        retries++;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
+    if (response.status !== 200 && response.status !== 202) throw new Error(`POST answered ${response.status}: ${JSON.stringify(response.json)}`);
+    let body = response.json as SubmissionBody;
+    // Only when grading outlasted the server's longest wait.
+    while (body.status !== "graded") {
+      if (body.status === "error") throw new Error(`submission ${body.id} ended as error`);
+      await new Promise((r) => setTimeout(r, 1000));
+      body = (await call(`/v1/submissions/${body.id}`, key).catch(() => ({ json: body }))).json as SubmissionBody;
+    }
+    latencies.push(performance.now() - posted);
+    const score = body.report?.score ?? -1;
+    scores.set(score, (scores.get(score) ?? 0) + 1);
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = treeCpuSeconds(roots()) - cpuBefore;
+  close();
+  return { seconds, latencies: latencies.sort((a, b) => a - b), cpuSeconds, scores, retries };
+}
+
+export default async function bench(argv: readonly string[] = []): Promise<void> {
+  const options = parseOptions(argv);
+  if (options.built && !existsSync(join(repoRoot, "dist/server/main.js"))) throw new Error("--built needs dist/: run npm run build first");
+  const source = solutionModule();
+  const students = Array.from({ length: options.n }, (_, i) => ({ name: `student${i}`, secret: `burst-secret-${i}-xxxxxxxx` }));
+  const dataDir = mkdtempSync(join(tmpdir(), "autograde-burst-"));
+  const env = {
+    PORT: "0",
+    AUTOGRADE_DATA_DIR: dataDir,
+    AUTOGRADE_LOG_LEVEL: "info",
+    AUTOGRADE_API_KEYS: students.map((s) => `student:${s.name}:${s.secret}`).join(","),
+    AUTOGRADE_MAX_QUEUE_DEPTH: String(options.n + 100),
+    AUTOGRADE_WAIT_MAX_MS: "600000",
+    AUTOGRADE_CONNECTION_TIMEOUT_MS: "660000",
+    // 1,000 connections opened at once on 2 busy cores may take a while to send their headers.
+    AUTOGRADE_HEADERS_TIMEOUT_MS: "60000",
+    ...options.env,
+  };
+
+  const startLoad = loadavg().map((l) => l.toFixed(2)).join(" ");
+  const alone = await graderAlone(options.baseline, parseGraderConfig({}).poolSize, source, options.env);
+
+  const children: ChildProcess[] = [];
+  let scratch: { url: string; drop(): Promise<void> } | undefined;
+  let mode: string;
+  let url: string;
+  try {
+    if (options.postgres === undefined) {
+      mode = "sqlite, 1 process (npm start)";
+      const service = await spawnService(env, options.built, '"autograde listening"');
+      children.push(service.child);
+      url = service.url;
+    } else {
+      scratch = await createScratchDatabase(options.postgres);
+      const pgEnv = { ...env, DATABASE_URL: scratch.url };
+      mode = `postgres, 1 api + ${options.workers} worker${options.workers > 1 ? "s" : ""}`;
+      const api = await spawnService({ ...pgEnv, AUTOGRADE_ROLE: "api" }, options.built, '"autograde listening"');
+      children.push(api.child);
+      url = api.url;
+      for (let i = 0; i < options.workers; i++) children.push((await spawnService({ ...pgEnv, AUTOGRADE_ROLE: "worker" }, options.built, '"autograde worker ready"')).child);
+    }
+    await waitReady(url);
+    const result = await burst(url, () => children.map((c) => c.pid!), students.map((s) => s.secret), source);
+    const perSecond = options.n / result.seconds;
+    const cpuMs = (result.cpuSeconds * 1000) / options.n;
+    const maxScore = Math.max(...result.scores.keys());
+    const header = ["mode", "N", "wall s", "graded/s", "p50 s", "p99 s", "CPU ms/sub", "alone/s", "alone CPU ms/sub", "rate ratio", "CPU ratio"];
+    const row = [mode, String(options.n), result.seconds.toFixed(2), perSecond.toFixed(2), (quantile(result.latencies, 0.5) / 1000).toFixed(2), (quantile(result.latencies, 0.99) / 1000).toFixed(2),
+      cpuMs.toFixed(0), alone.perSecond.toFixed(2), alone.cpuMs.toFixed(0), (perSecond / alone.perSecond).toFixed(2), (cpuMs / alone.cpuMs).toFixed(2)];
+    process.stdout.write([
+      `burst bench: ${options.n} students each POST one distinct model solution (all 8 exercises) with ?wait=true at once; ${options.built ? "dist/ (built)" : "from source (tsx)"}; typecheck=${alone.typecheck}${Object.keys(options.env).length > 0 ? `; ${Object.entries(options.env).map(([k, v]) => `${k}=${v}`).join(" ")}` : ""}`,
+      `grader alone: ${options.baseline} distinct sources, poolSize in flight, same process tree CPU accounting (${alone.belowMax} scored below the maximum); load average at start ${startLoad}`,
+      `scores: ${[...result.scores].map(([s, c]) => `${c} × ${s}`).join(", ")}${result.scores.size === 1 && maxScore > 0 ? "" : "  (NOT all equal)"}; POSTs retried after a dropped connection: ${result.retries}`,
+      formatTable(header, [row], { leftColumns: 1 }),
+      "",
+    ].join("\n"));
+  } finally {
+    await stopAll(children);
+    await scratch?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await bench(process.argv.slice(2));
+}
