@@ -4,6 +4,7 @@ import { exercises, solutionModule } from "../exercises/index.ts";
 import { createGrader, parseGraderConfig, type Report } from "../grader/index.ts";
 import { createSandboxPool } from "../grader/sandbox/pool.ts";
 import { loadBareSolution, loadColdBareSolution } from "./lib/grader-baseline.ts";
+import { diagnosisShare } from "./diagnosis.ts";
 import { formatTable, quantile } from "./lib/stats.ts";
 
 const TARGET_OVERHEAD_RATIO = 1.5;
@@ -106,6 +107,7 @@ export default async function benchGrader(argv?: unknown): Promise<void> {
     `bare fresh instance / bare warm (what cold JIT costs outside any sandbox): ${(p50(coldMs) / p50(warmMs)).toFixed(2)}`,
     `bare fresh node:vm context / bare fresh instance (what node:vm's global interceptors cost): ${(p50(vmMs) / p50(coldMs)).toFixed(2)}`,
   );
+  lines.push("", ...(await diagnosisShare(options.runs, options.warmupRuns)));
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
@@ -123,7 +125,7 @@ interface Summary {
 }
 
 function summarize(reports: readonly Report[]): Summary {
-  const timings = (key: keyof Report["timings"]) => reports.map((r) => r.timings[key]);
+  const timings = (key: Exclude<keyof Report["timings"], "diagnoseMs">) => reports.map((r) => r.timings[key]);
   const studentCode = reports.map((r) => r.exercises.reduce((sum, e) => sum + e.cases.reduce((s, c) => s + (c.durationMs ?? 0), 0), 0));
   if (studentCode.some((ms) => !(ms > 0))) throw new Error("a report's cases carry no durationMs: the bench cannot separate student code from overhead");
   return {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { conv_forward, RandomState, type Tensor } from "../reference/index.ts";
 import { EXERCISE_IDS, getExercise, type CaseRecipe, type ExerciseId, type Value } from "./index.ts";
+import { LARGE_CASE_TIME_LIMIT_MS } from "./lib/cases.ts";
 
 /** A bit-exact fingerprint: Float64Array bytes as hex, everything else as JSON. */
 function bits(value: unknown): string {
@@ -126,6 +127,14 @@ describe.each(["conv_forward", "conv_backward"] as const)("%s hidden-case covera
     expect(some(predicate)).toBe(true);
   });
 
+  it("names its one large case as kept for the time limit, and gives it that limit", () => {
+    const large = hidden(id).filter((c) => {
+      const f = convFacts(id, c.build());
+      return convMultiplyAdds(f.A_prev, f.W, f.hp) >= 5e5;
+    });
+    expect(large.map((c) => [c.timeLimitMs, c.name.endsWith(` large: time limit ${LARGE_CASE_TIME_LIMIT_MS} ms`)])).toEqual([[LARGE_CASE_TIME_LIMIT_MS, true]]);
+  });
+
   it("has one case of about 1e6 multiply-adds", () => {
     const large = facts.map((f) => convMultiplyAdds(f.A_prev, f.W, f.hp)).filter((n) => n >= 5e5);
     expect(large).toHaveLength(1);
@@ -173,13 +182,17 @@ describe.each(["pool_forward", "pool_backward"] as const)("%s hidden-case covera
     expect(some(predicate)).toBe(true);
   });
 
-  it("runs every geometry in both modes, mode passed explicitly", () => {
+  // The large case is there for its time limit only (it catches no mistake a small case misses), so it runs once, in max mode.
+  it("runs every geometry in both modes, mode passed explicitly, except the large one (max only, named and time-limited as such)", () => {
     const byGeometry = new Map<string, Value[]>();
     for (const f of facts) {
       const key = `${f.A_prev.shape} ${f.hp.f} ${f.hp.stride}`;
       byGeometry.set(key, [...(byGeometry.get(key) ?? []), f.mode]);
     }
-    for (const modes of byGeometry.values()) expect([...modes].sort()).toEqual(["average", "max"]);
+    const large = hidden(id).filter((c) => c.name.includes("large"));
+    expect(large.map((c) => [c.timeLimitMs, /mode=max large: time limit \d+ ms$/.test(c.name)])).toEqual([[LARGE_CASE_TIME_LIMIT_MS, true]]);
+    const largeKey = `${poolFacts(id, large[0]!.build()).A_prev.shape}`;
+    for (const [key, modes] of byGeometry) expect([...modes].sort()).toEqual(key.startsWith(`${largeKey} `) ? ["max"] : ["average", "max"]);
   });
 
   it("has one geometry of about 1e6 window-element visits", () => {

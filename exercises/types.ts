@@ -35,6 +35,30 @@ export interface CaseRecipe {
   readonly seed: number;
   /** Deterministic: two calls give bit-identical arguments. */
   build(): Value[];
+  /**
+   * What this case covers besides catching mistakes (`stride 2`, `pad 0`, `f=H`, `large`...):
+   * `autograde check` names a hidden case that catches no mistake and adds no such tag as one to drop.
+   */
+  readonly covers?: readonly string[];
+  /** A case kept large for an efficiency check has its own time limit, and says so in its name. */
+  readonly timeLimitMs?: number;
+}
+
+/**
+ * A known wrong implementation. Its output on a case is compared with a student's wrong answer, on
+ * the host only, to name the misconception without showing code or values.
+ */
+export interface Mistake {
+  /** `<exercise id>/<snake_case name>`, stable: reports and analytics count by it. */
+  readonly id: string;
+  /** Student-facing: names the misconception, never the code or the answer. */
+  readonly hint: string;
+  /**
+   * The graded value (what `select` picks) the reference with this one mistake gives for the case's
+   * arguments; several where the mistake combines with each accepted variant (pool_backward's assign
+   * and accumulate), none where such code would throw.
+   */
+  kernel(args: readonly Value[]): readonly Value[];
 }
 
 /** One acceptable answer. Most exercises have one; pool_backward has two (assign, accumulate). */
@@ -67,6 +91,11 @@ export interface Exercise {
    * convolve_window); starterModule/solutionModule include them when asked for this exercise alone.
    */
   readonly uses?: readonly ExerciseId[];
+  /**
+   * Known mistakes, most specific first: where several match one wrong answer the first is named.
+   * Every pair is meant to be distinct (some hidden case tells them apart).
+   */
+  readonly mistakes: readonly Mistake[];
   /** Expected answers from the reference for these arguments; the first is canonical. */
   expected(args: readonly Value[]): readonly ExpectedVariant[];
   select(output: Value): GradedSelection;

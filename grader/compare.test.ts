@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkTensor, compareValues, formatIndex, formatShape } from "./compare.ts";
+import { checkTensor, compareValues, formatIndex, formatShape, valuesMatch } from "./compare.ts";
 import type { Value } from "../exercises/types.ts";
 
 const tol = { atol: 1e-7, rtol: 1e-7 };
@@ -97,5 +97,27 @@ describe("checkTensor", () => {
   });
   it("rejects a shape that is not an array", () => {
     expect(checkTensor({ shape: "2,2", data: [1, 2, 3, 4] })).toEqual({ ok: false, reason: "its shape is not an array" });
+  });
+});
+
+describe("valuesMatch agrees with compareValues", () => {
+  const tol = { atol: 1e-7, rtol: 1e-7 };
+  const t = (shape: number[], ...xs: number[]) => ({ shape, data: Float64Array.from(xs) });
+  it.each<[string, unknown, Value]>([
+    ["equal tensors", t([2], 1, 2), t([2], 1, 2)],
+    ["within tolerance", t([2], 1 + 1e-9, 2), t([2], 1, 2)],
+    ["one value off", t([2], 1, 2.1), t([2], 1, 2)],
+    ["another shape", t([1, 2], 1, 2), t([2], 1, 2)],
+    ["NaN where NaN", t([1], NaN), t([1], NaN)],
+    ["NaN where a number", t([1], NaN), t([1], 1)],
+    ["a malformed tensor", { shape: [3], data: [1, 2] }, t([2], 1, 2)],
+    ["tuples, last differs", [t([1], 1), t([1], 2)], [t([1], 1), t([1], 3)]],
+    ["tuples, equal", [t([1], 1), t([1], 2)], [t([1], 1), t([1], 2)]],
+    ["a tuple of another length", [t([1], 1)], [t([1], 1), t([1], 2)]],
+    ["a number", 3, 3],
+    ["a number for a tensor", 3, t([2], 3, 3)],
+    ["nested arrays for a tensor", [[1, 2]], t([1, 2], 1, 2)],
+  ])("%s", (_name, got, want) => {
+    expect(valuesMatch(got, want, tol)).toBe(compareValues(got, want, tol).ok);
   });
 });

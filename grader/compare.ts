@@ -242,3 +242,24 @@ export function compareValues(got: unknown, want: Value, tol: Tolerance): Compar
   }
   return OK;
 }
+
+/**
+ * compareValues(...).ok, stopping at the first value out of tolerance and building no message: what
+ * diagnosis asks many times per wrong case, where most comparisons fail at once.
+ */
+export function valuesMatch(got: unknown, want: Value, tol: Tolerance): boolean {
+  if (isTensorLike(want) && isTensorLike(got)) {
+    const g = checkTensor(got);
+    const w = checkTensor(want);
+    if (!g.ok || !w.ok) return false;
+    const a = g.value;
+    const b = w.value;
+    if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) return false;
+    for (let i = 0; i < b.data.length; i++) if (!within(a.data[i] as number, b.data[i] as number, tol)) return false;
+    return true;
+  }
+  if (Array.isArray(want) && Array.isArray(got)) {
+    return got.length === want.length && want.every((w, i) => valuesMatch(got[i], w as Value, tol));
+  }
+  return compareValues(got, want, tol).ok;
+}

@@ -1,6 +1,7 @@
 import { exportNames } from "../exercises/index.ts";
 import { EXERCISE_IDS, type Exercise, type ExerciseId } from "../exercises/types.ts";
-import { compileSource } from "./compile.ts";
+import { catalogueVersion } from "../exercises/lib/version.ts";
+import { compileSource, createCachedCompile } from "./compile.ts";
 import type { GraderConfig } from "./config.ts";
 import { createExpectedCache, type ExpectedCache, type PreparedCase } from "./expected.ts";
 import type { Diagnostic, ExerciseReport, Report } from "./report.ts";
@@ -78,15 +79,18 @@ export function isSubmissionRejection(err: unknown): err is SubmissionRejectedEr
 
 export interface GradingContext extends GraderDeps {
   readonly compile: CompileSubmission;
+  /** Of the whole catalogue the grader was given, whichever exercises a submission selects. */
+  readonly catalogueVersion: string;
   readonly expected: ExpectedCache;
   readonly typeChecker: TypeChecker | undefined;
 }
 
 export function createGrader(deps: GraderDeps): ClosableGrader {
-  const ownChecker = deps.config.typecheck && !deps.typeChecker ? createThreadedTypeChecker({ timeoutMs: deps.config.typecheckTimeoutMs }) : undefined;
+  const ownChecker = deps.config.typecheck && !deps.typeChecker ? createThreadedTypeChecker({ timeoutMs: deps.config.typecheckTimeoutMs, maxBusyPercent: deps.config.typecheckMaxBusyPercent }) : undefined;
   const context: GradingContext = {
     ...deps,
-    compile: deps.compile ?? compileSource,
+    compile: deps.compile ?? createCachedCompile(),
+    catalogueVersion: catalogueVersion(deps.exercises),
     expected: createExpectedCache(),
     typeChecker: deps.config.typecheck ? (deps.typeChecker ?? ownChecker) : undefined,
   };
@@ -121,7 +125,7 @@ export async function gradeSubmission(context: GradingContext, input: GradeInput
   const compiled = context.compile(input.source);
   if (compiled.kind === "compile_error") {
     const exercises = selected.map((e) => compileErrorReport(e, preparedFor(e)));
-    return bounded(assemble(exercises, compiled.diagnostics, { totalMs: elapsed(started), compileMs: elapsed(compileStarted) }), config);
+    return bounded(assemble(context.catalogueVersion, exercises, compiled.diagnostics, { totalMs: elapsed(started), compileMs: elapsed(compileStarted) }), config);
   }
 
   const job = buildSandboxJob(compiled.code, selected.map((e) => ({ exercise: e, cases: preparedFor(e) })), config);
@@ -130,17 +134,19 @@ export async function gradeSubmission(context: GradingContext, input: GradeInput
 
   const compareStarted = performance.now();
   const byId = new Map(result.exercises.map((r) => [r.id, r]));
+  const spent = { diagnoseMs: 0 };
   const exercises = selected.map((e) => {
     const r = byId.get(e.id);
     if (!r) throw new Error(`the sandbox returned no result for ${e.id}`);
-    return scoreExercise(e, preparedFor(e), r);
+    return scoreExercise(e, preparedFor(e), r, spent);
   });
-  const report = assemble(exercises, diagnostics, {
+  const report = assemble(context.catalogueVersion, exercises, diagnostics, {
     totalMs: elapsed(started),
     compileMs: compiled.compileMs,
     typecheckMs,
     ...result.timings,
     compareMs: elapsed(compareStarted),
+    diagnoseMs: Math.round(spent.diagnoseMs * 1000) / 1000,
   });
   log.debug({ score: report.score, maxScore: report.maxScore, timings: report.timings }, "graded");
   return bounded(report, config);
@@ -180,16 +186,17 @@ export function buildSandboxJob(
         cases: cases.map((p) => ({
           name: p.recipe.name,
           args: p.args,
-          timeoutMs: exercise.caseTimeLimitMs > 0 ? exercise.caseTimeLimitMs : config.sandboxTimeoutMs,
+          timeoutMs: p.recipe.timeLimitMs ?? (exercise.caseTimeLimitMs > 0 ? exercise.caseTimeLimitMs : config.sandboxTimeoutMs),
         })),
       }),
     ),
   };
 }
 
-function assemble(exercises: ExerciseReport[], diagnostics: readonly Diagnostic[], timings: Partial<Report["timings"]> & { totalMs: number }): Report {
+function assemble(version: string, exercises: ExerciseReport[], diagnostics: readonly Diagnostic[], timings: Partial<Report["timings"]> & { totalMs: number }): Report {
   const sum = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) * 1e4) / 1e4;
   return {
+    catalogueVersion: version,
     score: sum(exercises.map((e) => e.score)),
     maxScore: sum(exercises.map((e) => e.maxScore)),
     exercises,

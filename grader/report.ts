@@ -13,6 +13,15 @@ export const caseOutcomeKind = z.enum(["passed", "wrong", "error", "timeout", "m
 export const exerciseStatus = z.enum(["passed", "partial", "failed", "missing", "compile_error"]);
 export type ExerciseStatus = z.infer<typeof exerciseStatus>;
 
+/** A known mistake the wrong answer matches: its id and a hint that names it without code or values. */
+export const mistakeReport = z.object({ id: z.string(), hint: z.string() });
+export type MistakeReport = z.infer<typeof mistakeReport>;
+
+/** How every format words a diagnosis: the hint, then the id staff can look up (`autograde mistakes`). */
+export function describeMistake(mistake: MistakeReport): string {
+  return `likely mistake: ${mistake.hint} [${mistake.id}]`;
+}
+
 export const caseReport = z.object({
   name: z.string(),
   visible: z.boolean(),
@@ -21,6 +30,8 @@ export const caseReport = z.object({
   message: z.string(),
   /** pool_backward: which accepted answer matched ("assign" or "accumulate"). */
   variant: z.string().optional(),
+  /** Wrong cases whose answer matches a known mistake's within the tolerance; hidden cases too. */
+  mistake: mistakeReport.optional(),
   /** Visible cases only: the worksheet's printout for the student's answer and for the expected one. */
   printout: z.object({ got: z.string(), expected: z.string() }).optional(),
   /** Staff only (the service strips it for students: it can leak a hidden case's size). */
@@ -36,6 +47,8 @@ export const exerciseReport = z.object({
   status: exerciseStatus,
   /** Set when the exercise as a whole failed: missing export, compile error, module error. */
   message: z.string().optional(),
+  /** Set when every wrong case matches this one mistake. */
+  mistake: mistakeReport.optional(),
   cases: z.array(caseReport),
 });
 export type ExerciseReport = z.infer<typeof exerciseReport>;
@@ -49,6 +62,11 @@ export const diagnostic = z.object({
 export type Diagnostic = z.infer<typeof diagnostic>;
 
 export const report = z.object({
+  /**
+   * Which cases and mistakes graded this: it changes whenever they do, so scores from two versions
+   * are not silently compared. Reports stored before it existed lack it.
+   */
+  catalogueVersion: z.string().optional(),
   score: z.number(),
   maxScore: z.number(),
   exercises: z.array(exerciseReport),
@@ -61,6 +79,8 @@ export const report = z.object({
     isolateMs: z.number(),
     runMs: z.number(),
     compareMs: z.number(),
+    /** Part of compareMs: matching wrong answers against the known mistakes. Absent from older reports. */
+    diagnoseMs: z.number().optional(),
   }),
 });
 export type Report = z.infer<typeof report>;

@@ -152,3 +152,59 @@ describe("expected cache", () => {
     expect(builds).toBe(1);
   });
 });
+
+describe("scoreExercise names known mistakes", () => {
+  const prepared = prepare(zeroPad);
+  const ran = (cases: SandboxCaseResult[]): SandboxExerciseResult => ({ id: "zero_pad", kind: "ran", cases });
+  const named = (r: ReturnType<typeof scoreExercise>) => r.cases.map((c) => c.mistake?.id);
+
+  it("a mistake every wrong case shares is named on each, hidden ones too, and for the exercise", () => {
+    const r = scoreExercise(zeroPad, prepared, ran(prepared.map((p, i) => doubled(p, i === 3 ? 2 : 4))));
+    expect(r.cases.map((c) => c.outcome)).toEqual(["wrong", "wrong", "wrong", "passed"]);
+    expect(named(r)).toEqual(["zero_pad/times_four", "zero_pad/times_four", "zero_pad/times_four", undefined]);
+    expect(r.cases[1]).toMatchObject({ visible: false, mistake: { id: "zero_pad/times_four", hint: "doubled twice" } });
+    expect(r.mistake).toEqual({ id: "zero_pad/times_four", hint: "doubled twice" });
+  });
+
+  it("different mistakes on different cases are named per case, none for the exercise", () => {
+    const r = scoreExercise(zeroPad, prepared, ran(prepared.map((p, i) => doubled(p, i < 2 ? 4 : -2))));
+    expect(named(r)).toEqual(["zero_pad/times_four", "zero_pad/times_four", "zero_pad/negated", "zero_pad/negated"]);
+    expect(r.mistake).toBeUndefined();
+  });
+
+  it("an answer no mistake gives is named nothing, and stops the exercise-level claim", () => {
+    const r = scoreExercise(zeroPad, prepared, ran(prepared.map((p, i) => doubled(p, i === 0 ? 5 : 4))));
+    expect(named(r)).toEqual([undefined, "zero_pad/times_four", "zero_pad/times_four", "zero_pad/times_four"]);
+    expect(r.mistake).toBeUndefined();
+    const none = scoreExercise(zeroPad, prepared, ran(prepared.map((p) => doubled(p, 5))));
+    expect(named(none)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(none.mistake).toBeUndefined();
+  });
+
+  it("errors and timeouts are never diagnosed and do not stop the exercise-level claim", () => {
+    const [p0, p1, p2] = prepared as [PreparedCase, PreparedCase, PreparedCase];
+    const r = scoreExercise(zeroPad, prepared, ran([doubled(p0, 4), doubled(p1, 4), doubled(p2, 4), { kind: "timeout", limitMs: 1000 }]));
+    expect(named(r)).toEqual(["zero_pad/times_four", "zero_pad/times_four", "zero_pad/times_four", undefined]);
+    expect(r.mistake?.id).toBe("zero_pad/times_four");
+  });
+
+  it("where several mistakes match, the first (most specific) in catalogue order is named", () => {
+    const broad = { id: "zero_pad/wrong_scale", hint: "scaled wrongly", kernel: (args: readonly Value[]) => [4, -2].map((k) => ({ shape: (args[0] as { shape: number[] }).shape, data: (args[0] as { data: Float64Array }).data.map((v) => v * k) })) };
+    const exercise: Exercise = { ...zeroPad, mistakes: [...zeroPad.mistakes, broad] };
+    const p = prepare(exercise);
+    const r = scoreExercise(exercise, p, ran(p.map((c) => doubled(c, 4))));
+    expect(r.mistake?.id).toBe("zero_pad/times_four");
+    // ×4 on some cases and ×-2 on others: only the broad mistake matches them all.
+    const mixed = scoreExercise(exercise, p, ran(p.map((c, i) => doubled(c, i < 2 ? 4 : -2))));
+    expect([mixed.mistake?.id, ...named(mixed)]).toEqual(["zero_pad/wrong_scale", "zero_pad/wrong_scale", "zero_pad/wrong_scale", "zero_pad/wrong_scale", "zero_pad/wrong_scale"]);
+  });
+
+  it("a wrong answer of another kind than the graded part is compared whole", () => {
+    const exercise: Exercise = { ...zeroPad, mistakes: [{ id: "zero_pad/returns_sum", hint: "summed", kernel: (args) => [Array.from((args[0] as { data: Float64Array }).data).reduce((a, b) => a + b, 0)] }] };
+    const p = prepare(exercise);
+    const sums = p.map((c) => returned(Array.from((c.args[0] as { data: Float64Array }).data).reduce((a, b) => a + b, 0)));
+    const r = scoreExercise(exercise, p, ran(sums));
+    expect(r.cases.map((c) => c.outcome)).toEqual(["wrong", "wrong", "wrong", "wrong"]);
+    expect(r.mistake?.id).toBe("zero_pad/returns_sum");
+  });
+});

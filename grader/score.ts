@@ -1,13 +1,16 @@
 import type { Exercise, Value } from "../exercises/types.ts";
 import { compareValues } from "./compare.ts";
-import type { PreparedCase } from "./expected.ts";
-import type { CaseOutcome, CaseReport, ExerciseReport, ExerciseStatus } from "./report.ts";
+import { diagnose, matchingMistakes } from "./diagnose.ts";
+import type { PreparedCase, PreparedMistake } from "./expected.ts";
+import type { CaseOutcome, CaseReport, ExerciseReport, ExerciseStatus, MistakeReport } from "./report.ts";
 import type { SandboxCaseResult, SandboxExerciseResult } from "./sandbox/protocol.ts";
 
 /** Host-side verdict for one case, before it becomes a report row. */
 export interface CaseVerdict {
   readonly outcome: CaseOutcome;
   readonly printout?: { readonly got: string; readonly expected: string };
+  /** For a wrong answer: what diagnosis compares with the known mistakes (the graded part, or all of it). */
+  readonly answer?: Value;
 }
 
 function safePrintout(exercise: Exercise, value: Value): string {
@@ -27,8 +30,9 @@ export function judgeReturned(exercise: Exercise, prepared: PreparedCase, value:
   const printout = prepared.recipe.visible
     ? { got: selection.ok ? safePrintout(exercise, selection.value) : `(${selection.reason})`, expected: safePrintout(exercise, canonical) }
     : undefined;
-  const withPrintout = (outcome: CaseOutcome): CaseVerdict => (printout ? { outcome, printout } : { outcome });
-  if (!selection.ok) return withPrintout({ kind: "wrong", reason: selection.reason });
+  const withPrintout = (outcome: CaseOutcome, answer?: Value): CaseVerdict => ({ outcome, ...(printout ? { printout } : {}), ...(answer === undefined ? {} : { answer }) });
+  // A mistake may change what comes back (a number for a mask), so an unselectable answer is compared whole.
+  if (!selection.ok) return withPrintout({ kind: "wrong", reason: selection.reason }, value);
 
   const reasons: string[] = [];
   const matched: string[] = [];
@@ -41,7 +45,7 @@ export function judgeReturned(exercise: Exercise, prepared: PreparedCase, value:
     const [reason = "", ...others] = reasons;
     // A wrong shape fails every variant the same way; only a value mismatch needs the extra note.
     const note = others.some((r) => r !== reason) ? ` (compared with the ${expected[0]?.name ?? "first"} answer; the other accepted answer${others.length > 1 ? "s" : ""} did not match either)` : "";
-    return withPrintout({ kind: "wrong", reason: reason + note });
+    return withPrintout({ kind: "wrong", reason: reason + note }, selection.value);
   }
   if (expected.length === 1) return withPrintout({ kind: "passed" });
   return withPrintout({ kind: "passed", variant: matched.join(", ") });
@@ -80,7 +84,13 @@ export function outcomeMessage(outcome: CaseOutcome, variantCount: number): stri
   }
 }
 
-function caseReport(prepared: PreparedCase, verdict: CaseVerdict, durationMs: number | undefined): CaseReport {
+/** The known mistakes a wrong verdict's answer matches; undefined for a case that is not wrong. */
+export function mistakesMatched(exercise: Exercise, prepared: PreparedCase, verdict: CaseVerdict): readonly PreparedMistake[] | undefined {
+  if (verdict.outcome.kind !== "wrong") return undefined;
+  return verdict.answer === undefined ? [] : matchingMistakes(prepared, verdict.answer, exercise.tolerance);
+}
+
+function caseReport(prepared: PreparedCase, verdict: CaseVerdict, durationMs: number | undefined, mistake: MistakeReport | undefined): CaseReport {
   const { outcome } = verdict;
   const row: CaseReport = {
     name: prepared.recipe.name,
@@ -88,6 +98,7 @@ function caseReport(prepared: PreparedCase, verdict: CaseVerdict, durationMs: nu
     outcome: outcome.kind,
     message: outcomeMessage(outcome, prepared.expected.length),
   };
+  if (mistake) row.mistake = mistake;
   if (outcome.kind === "passed" && outcome.variant) row.variant = outcome.variant.split(", ")[0];
   if (verdict.printout) row.printout = { ...verdict.printout };
   if (durationMs !== undefined) row.durationMs = durationMs;
@@ -125,7 +136,7 @@ export function compileErrorReport(exercise: Exercise, prepared: readonly Prepar
  * Turns what the sandbox reported for one exercise into its report. A result that does not fit the
  * job (wrong id, wrong case count) is an infrastructure fault and throws.
  */
-export function scoreExercise(exercise: Exercise, prepared: readonly PreparedCase[], result: SandboxExerciseResult): ExerciseReport {
+export function scoreExercise(exercise: Exercise, prepared: readonly PreparedCase[], result: SandboxExerciseResult, spent?: { diagnoseMs: number }): ExerciseReport {
   if (result.id !== exercise.id) throw new Error(`sandbox answered for ${result.id} where ${exercise.id} was expected`);
   const base = { id: exercise.id, title: exercise.title, maxScore: exercise.points };
   if (result.kind === "missing") {
@@ -138,10 +149,15 @@ export function scoreExercise(exercise: Exercise, prepared: readonly PreparedCas
   if (result.cases.length !== prepared.length) {
     throw new Error(`sandbox returned ${result.cases.length} case results for ${exercise.id}, expected ${prepared.length}`);
   }
+  const verdicts = prepared.map((p, i) => verdictFor(exercise, p, result.cases[i] as SandboxCaseResult));
+  const diagnoseStarted = performance.now();
+  const diagnosis = diagnose(verdicts.map((v, i) => mistakesMatched(exercise, prepared[i] as PreparedCase, v)));
+  if (spent) spent.diagnoseMs += performance.now() - diagnoseStarted;
   const cases = prepared.map((p, i) => {
     const caseResult = result.cases[i] as SandboxCaseResult;
-    return caseReport(p, verdictFor(exercise, p, caseResult), "durationMs" in caseResult ? caseResult.durationMs : undefined);
+    return caseReport(p, verdicts[i] as CaseVerdict, "durationMs" in caseResult ? caseResult.durationMs : undefined, diagnosis.cases[i]);
   });
   const passed = cases.filter((c) => c.outcome === "passed").length;
-  return { ...base, score: points(exercise, passed, cases.length), status: statusOf(passed, cases.length), cases };
+  const status = statusOf(passed, cases.length);
+  return { ...base, score: points(exercise, passed, cases.length), status, ...(diagnosis.exercise ? { mistake: diagnosis.exercise } : {}), cases };
 }

@@ -35,6 +35,11 @@ export function fakeExercise(id: ExerciseId, points: number, recipes: CaseRecipe
     cases: recipes,
     tolerance: { atol: 1e-7, rtol: 1e-7 },
     caseTimeLimitMs: 1000,
+    // Listed most specific first; "negated" and "times_four" never coincide on non-zero input.
+    mistakes: [
+      { id: `${id}/times_four`, hint: "doubled twice", kernel: (args) => [scaled(args, 4)] },
+      { id: `${id}/negated`, hint: "sign flipped", kernel: (args) => [scaled(args, -2)] },
+    ],
     expected: (args): ExpectedVariant[] =>
       id === "pool_backward" ? [{ name: "assign", value: scaled(args, 2) }, { name: "accumulate", value: scaled(args, 3) }] : [{ value: scaled(args, 2) }],
     select: (output) => (Array.isArray(output) ? { ok: true, value: output[0] as Value } : { ok: false, reason: "expected [out, cache]" }),

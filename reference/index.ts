@@ -1,12 +1,12 @@
 export { tensor, ReferenceInputError, type Tensor } from "./tensor.ts";
 export type { ConvCache, ConvHparameters, PoolCache, PoolHparameters, PoolMode } from "./types.ts";
-export { convOutputShape, poolOutputShape } from "./shapes.ts";
-export { zero_pad } from "./zero_pad.ts";
+export { convOutputShape, poolGeometry, poolOutputShape, type PoolGeometry } from "./shapes.ts";
+export { cropSpatial, padSpatial, zero_pad } from "./zero_pad.ts";
 export { convolve_window } from "./convolve_window.ts";
 export { conv_forward } from "./conv_forward.ts";
 export { conv_backward } from "./conv_backward.ts";
-export { pool_forward } from "./pool_forward.ts";
+export { pool_forward, poolWindows } from "./pool_forward.ts";
 export { create_mask_from_window } from "./create_mask_from_window.ts";
 export { distribute_value } from "./distribute_value.ts";
-export { pool_backward, pool_backward_accumulate } from "./pool_backward.ts";
+export { pool_backward, pool_backward_accumulate, poolBackwardWindows, type PoolBackwardVariation } from "./pool_backward.ts";
 export { RandomState } from "./random_state.ts";

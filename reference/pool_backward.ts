@@ -36,12 +36,39 @@ function poolBackward(dA: Tensor, cache: PoolCache, mode: PoolMode, accumulate: 
   return dA_prev;
 }
 
+/** What a kernel built on poolBackwardWindows may change on purpose. */
+export type PoolBackwardVariation = {
+  /** Average mode's divisor (default f*f). */
+  readonly divisor?: number;
+  /** Max mode: the mask alone, not multiplied by dA. */
+  readonly maskOnly?: boolean;
+};
+
+/**
+ * The backward window loops over an explicit geometry (nH x nW windows of f x f, `stride` apart):
+ * a building block for kernels that change one part of it on purpose. `da` holds nH x nW values.
+ */
+export function poolBackwardWindows(
+  da: Float64Array,
+  a: Float64Array,
+  geometry: PoolGeometry,
+  mode: PoolMode,
+  accumulate: boolean,
+  variation: PoolBackwardVariation = {},
+): Float64Array {
+  const out = new Float64Array(a.length);
+  if (mode === "max") maxBackward(da, a, out, geometry, accumulate, variation.maskOnly === true);
+  else averageBackward(da, out, geometry, accumulate, variation.divisor);
+  return out;
+}
+
 function maxBackward(
   da: Float64Array,
   a: Float64Array,
   out: Float64Array,
   { m, hPrev, wPrev, c, f, stride, nH, nW }: PoolGeometry,
   accumulate: boolean,
+  maskOnly = false,
 ): void {
   const rowStride = wPrev * c;
   const imageStride = hPrev * rowStride;
@@ -54,7 +81,7 @@ function maxBackward(
         for (let ch = 0; ch < c; ch++) {
           const at = windowBase + ch;
           const max = windowMax(a, at, f, rowStride, c);
-          const gradient = da[d + ch] as number;
+          const gradient = maskOnly ? 1 : (da[d + ch] as number);
           // mask * dA as the worksheet writes it, so 0 * dA (and its sign) is reproduced too.
           for (let kh = 0; kh < f; kh++) {
             const row = at + kh * rowStride;
@@ -81,10 +108,10 @@ function averageBackward(
   out: Float64Array,
   { m, wPrev, hPrev, c, f, stride, nH, nW }: PoolGeometry,
   accumulate: boolean,
+  count = f * f,
 ): void {
   const rowStride = wPrev * c;
   const imageStride = hPrev * rowStride;
-  const count = f * f;
   const share = new Float64Array(c);
   for (let i = 0; i < m; i++) {
     for (let h = 0; h < nH; h++) {

@@ -44,10 +44,20 @@ export function windowMax(a: Float64Array, at: number, f: number, rowStride: num
   return max;
 }
 
-function averagePool(a: Float64Array, out: Float64Array, { m, hPrev, wPrev, c, f, stride, nH, nW }: PoolGeometry): void {
+/**
+ * The window loops over an explicit geometry (nH x nW windows of f x f, `stride` apart) and an
+ * explicit average divisor: a building block for kernels that change one of them on purpose.
+ */
+export function poolWindows(a: Float64Array, geometry: PoolGeometry, mode: PoolMode, divisor = geometry.f * geometry.f): Float64Array {
+  const out = new Float64Array(geometry.m * geometry.nH * geometry.nW * geometry.c);
+  if (mode === "max") maxPool(a, out, geometry);
+  else averagePool(a, out, geometry, divisor);
+  return out;
+}
+
+function averagePool(a: Float64Array, out: Float64Array, { m, hPrev, wPrev, c, f, stride, nH, nW }: PoolGeometry, count = f * f): void {
   const rowStride = wPrev * c;
   const imageStride = hPrev * rowStride;
-  const count = f * f;
   for (let i = 0; i < m; i++) {
     for (let h = 0; h < nH; h++) {
       for (let w = 0; w < nW; w++) {

@@ -5,7 +5,8 @@ import { caseReport, exerciseReport, report, type CaseReport, type Report } from
  * What a student may see: hidden cases reduced to name and outcome, no timings. Messages of hidden
  * cases are replaced because student code can throw or return anything, including its inputs.
  */
-export const studentCaseReport = caseReport.pick({ name: true, visible: true, outcome: true, message: true, variant: true, printout: true });
+// A mistake's hint is the catalogue's text, written on the host: it carries no input or value, so hidden cases keep it.
+export const studentCaseReport = caseReport.pick({ name: true, visible: true, outcome: true, message: true, variant: true, printout: true, mistake: true });
 export const studentReport = report.omit({ timings: true }).extend({
   exercises: z.array(exerciseReport.extend({ cases: z.array(studentCaseReport) })),
 });
@@ -21,6 +22,7 @@ const HIDDEN_MESSAGES: Record<CaseReport["outcome"], string> = {
 
 export function redactForStudent(full: Report): StudentReport {
   return {
+    ...(full.catalogueVersion === undefined ? {} : { catalogueVersion: full.catalogueVersion }),
     score: full.score,
     maxScore: full.maxScore,
     diagnostics: full.diagnostics,
@@ -31,8 +33,9 @@ export function redactForStudent(full: Report): StudentReport {
       maxScore: exercise.maxScore,
       status: exercise.status,
       ...(exercise.message === undefined ? {} : { message: exercise.message }),
+      ...(exercise.mistake === undefined ? {} : { mistake: exercise.mistake }),
       cases: exercise.cases.map((c) => {
-        if (!c.visible) return { name: c.name, visible: false, outcome: c.outcome, message: HIDDEN_MESSAGES[c.outcome] };
+        if (!c.visible) return { name: c.name, visible: false, outcome: c.outcome, message: HIDDEN_MESSAGES[c.outcome], ...(c.mistake ? { mistake: c.mistake } : {}) };
         const { durationMs: _durationMs, ...visible } = c;
         return visible;
       }),

@@ -56,6 +56,19 @@ describe.each(STORAGES)("%s storage", (storageKind) => {
       expect(historyCases.filter((c) => !c.visible).map((c) => c.message).join()).not.toContain(LEAK_MARKER);
     });
 
+    it("a student sees the diagnosed mistake on hidden cases too, with the catalogue version, and no values", async () => {
+      const source = distributeSolution.replace("const average = dz / (n_H * n_W);", "const average = dz * (n_H * n_W);");
+      expect(source).not.toBe(distributeSolution);
+      const r = await alice.post("/v1/submissions?wait=true", { source, exercises: ["distribute_value"] });
+      expect(r.status).toBe(200);
+      const exercise = r.json.report.exercises[0];
+      expect(exercise.mistake).toMatchObject({ id: "distribute_value/multiplies_by_size", hint: expect.any(String) });
+      const hidden = (exercise.cases as { visible: boolean; outcome: string; mistake?: { id: string } }[]).filter((c) => !c.visible && c.outcome === "wrong");
+      expect(hidden.length).toBeGreaterThan(0);
+      expect(hidden.every((c) => c.mistake?.id === "distribute_value/multiplies_by_size")).toBe(true);
+      expect(r.json.report.catalogueVersion).toMatch(/^[0-9a-f]{12}$/);
+    });
+
     it("replays the same Idempotency-Key and body, and refuses a different body under it", async () => {
       const key = { "idempotency-key": "lms-attempt-17" };
       const first = await alice.post("/v1/submissions", gradeDistribute, key);

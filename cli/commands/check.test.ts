@@ -38,12 +38,12 @@ describe("checkExercise finds what a staff self-test must catch", () => {
   }
 
   it("a starter that scores is a problem (here every answer is right)", async () => {
-    const problems = await checkExercise(exercise, localWith(fakePool(() => 2)), config);
+    const { problems } = await checkExercise(exercise, localWith(fakePool(() => 2)), config);
     expect(problems).toEqual(["starter scores 10 (expected 0, passed)"]);
   });
 
   it("a model solution short of full marks is a problem, with the failing cases", async () => {
-    const problems = await checkExercise(exercise, localWith(fakePool(() => 5)), config);
+    const { problems } = await checkExercise(exercise, localWith(fakePool(() => 5)), config);
     expect(problems[0]).toBe("model solution scores 0/10 (failed)");
     expect(problems[1]).toMatch(/^ {2}x=\[3\]: 3 of 3 values differ/);
   });
@@ -65,7 +65,7 @@ describe("checkExercise finds what a staff self-test must catch", () => {
       data[0] = data[0] === 0 ? -0 : (data[0] as number) * (1 + Number.EPSILON);
       return { ...result, exercises: [{ ...first, cases: [{ kind: "returned", value: [{ shape: value[0].shape, data }, "cache"], durationMs: 1 }, ...rest] }] };
     };
-    const problems = await checkExercise(exercise, localWith(flaky), config);
+    const { problems } = await checkExercise(exercise, localWith(flaky), config);
     expect(problems).toContain("model solution's output for case x=[3] differs between two runs: output[0].data: byte 0 differs");
   });
 });

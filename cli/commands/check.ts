@@ -1,6 +1,7 @@
 import { EXERCISE_IDS, exercises, isExerciseId, solutionModule, starterModule, type Exercise, type Value } from "../../exercises/index.ts";
 import { compileSubmission } from "../../grader/compile.ts";
 import { parseGraderConfig, type GraderConfig } from "../../grader/config.ts";
+import { adequacyTable, analyseAdequacy } from "../../grader/adequacy.ts";
 import { createExpectedCache } from "../../grader/expected.ts";
 import { buildSandboxJob } from "../../grader/index.ts";
 import { createLocalGrader, type LocalGrader } from "../../grader/local.ts";
@@ -13,7 +14,11 @@ The staff self-test, against the real sandbox:
   - every model solution scores full marks,
   - every starter scores 0,
   - every case is deterministic: arguments and expected outputs built twice, and the model
-    solution's outputs from two sandbox runs, are bit-identical.
+    solution's outputs from two sandbox runs, are bit-identical,
+  - the hidden cases are adequate: every known mistake fails one, every two mistakes differ on
+    a case that catches each, and every hidden case catches a mistake or covers something
+    (a stride, pad, edge or shape) no other hidden case does.
+Prints each exercise's mistakes x hidden cases table (x: the case catches the mistake).
 Shows a line per exercise as it finishes on a terminal; exits 1 on any problem.`;
 
 /** The first place two values differ bit for bit (NaN payloads aside, -0 differs from 0), or undefined. */
@@ -56,9 +61,8 @@ function returnedValues(results: readonly SandboxCaseResult[], names: readonly s
   });
 }
 
-export async function checkExercise(exercise: Exercise, local: LocalGrader, config: GraderConfig): Promise<string[]> {
+export async function checkExercise(exercise: Exercise, local: LocalGrader, config: GraderConfig): Promise<{ problems: string[]; table: string }> {
   const problems: string[] = [];
-  const id = exercise.id;
 
   // Two independent builds of every case: recipes and reference must be bit-for-bit reproducible.
   const first = createExpectedCache().get(exercise);
@@ -69,6 +73,21 @@ export async function checkExercise(exercise: Exercise, local: LocalGrader, conf
     const expectedDiff = firstBitDifference(p.expected.map((v) => v.value), other?.expected.map((v) => v.value), "expected");
     if (argsDiff || expectedDiff) problems.push(`case ${p.recipe.name} is not deterministic: ${argsDiff ?? expectedDiff}`);
   });
+  // Each mistake's answers go through the hidden cases as a submission making it would.
+  const adequacy = analyseAdequacy(exercise, first);
+  problems.push(...adequacy.problems);
+  const table = adequacyTable(exercise, adequacy);
+  return { problems: await checkSandboxed(exercise, local, config, first, problems), table };
+}
+
+async function checkSandboxed(
+  exercise: Exercise,
+  local: LocalGrader,
+  config: GraderConfig,
+  first: ReturnType<ReturnType<typeof createExpectedCache>["get"]>,
+  problems: string[],
+): Promise<string[]> {
+  const id = exercise.id;
 
   const solution = await local.grader.grade({ source: solutionModule([id]), exercises: [id] });
   const solved = solution.exercises[0];
@@ -120,23 +139,27 @@ export const command: CliCommand = {
     const local = createLocalGrader({ config, log: createCliLogger(io) });
     const startedAt = performance.now();
     let done = 0;
-    let results: { exercise: Exercise; problems: string[] }[];
+    let results: { exercise: Exercise; problems: string[]; table: string }[];
     try {
       results = await Promise.all(
         selected.map(async (exercise) => {
-          const problems = await checkExercise(exercise, local, config);
+          const { problems, table } = await checkExercise(exercise, local, config);
           done++;
           if (io.isTTY) write(io.stdout, `[${done}/${selected.length}] ${exercise.id}: ${problems.length === 0 ? "ok" : `${problems.length} problem(s)`}`);
-          return { exercise, problems };
+          return { exercise, problems, table };
         }),
       );
     } finally {
       await local.close();
     }
-    const lines = results.map(({ exercise, problems }) =>
-      problems.length === 0
-        ? `ok    ${exercise.id} (${exercise.cases.length} cases: solution ${exercise.points}/${exercise.points}, starter 0, deterministic)`
-        : [`FAIL  ${exercise.id}`, ...problems.map((p) => `      ${p}`)].join("\n"),
+    const lines = results.map(({ exercise, problems, table }) =>
+      [
+        problems.length === 0
+          ? `ok    ${exercise.id} (${exercise.cases.length} cases: solution ${exercise.points}/${exercise.points}, starter 0, deterministic, ${exercise.mistakes.length} mistakes all caught and told apart)`
+          : [`FAIL  ${exercise.id}`, ...problems.map((p) => `      ${p}`)].join("\n"),
+        table.replace(/^/gm, "      "),
+        "",
+      ].join("\n"),
     );
     const failed = results.filter((r) => r.problems.length > 0).length;
     const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);

@@ -2,6 +2,7 @@ import { conv_backward, conv_forward, type RandomState } from "../../reference/i
 import type { CaseRecipe, Exercise, Value } from "../types.ts";
 import { DEFAULT_CASE_TIME_LIMIT_MS, DEFAULT_TOLERANCE, seededCase, WORKSHEET_SEED } from "../lib/cases.ts";
 import {
+  convCaseExtra,
   convCaseName,
   convOutputShape,
   drawConvInputs,
@@ -12,6 +13,7 @@ import {
 import { printMean, printNotTensor, selectFromTuple } from "../lib/select.ts";
 import { readExerciseFiles } from "../lib/snippets.ts";
 import { arrayArg, describeValue, integerFields, isTensor, tensorArg } from "../lib/values.ts";
+import { mistakes } from "./mistakes.ts";
 
 /** The worksheet feeds conv_forward's own Z and cache back in as dZ and cache. */
 function worksheetCase(): CaseRecipe {
@@ -27,7 +29,7 @@ function backwardCase(spec: ConvCaseSpec, seed: number): CaseRecipe {
     const { A_prev, W, b, hparameters } = drawConvInputs(rng, spec);
     const dZ = rng.randn(...convOutputShape(spec));
     return [dZ, [A_prev, W, b, hparameters]];
-  });
+  }, convCaseExtra(spec));
 }
 
 const CACHE = "[NDArray, NDArray, NDArray, { stride: number; pad: number }]";
@@ -40,6 +42,7 @@ export const exercise: Exercise = {
   ...readExerciseFiles(import.meta.url),
   signature: `export function conv_backward(dZ: NDArray, cache: ${CACHE}): [NDArray, NDArray, NDArray];`,
   tolerance: DEFAULT_TOLERANCE,
+  mistakes,
   caseTimeLimitMs: DEFAULT_CASE_TIME_LIMIT_MS,
   uses: ["zero_pad"],
   cases: [worksheetCase(), ...HIDDEN_CONV.map((spec, i) => backwardCase(spec, 401 + i))],

@@ -1,16 +1,17 @@
 import { conv_forward } from "../../reference/index.ts";
 import type { CaseRecipe, Exercise, Value } from "../types.ts";
 import { DEFAULT_CASE_TIME_LIMIT_MS, DEFAULT_TOLERANCE, seededCase, WORKSHEET_SEED } from "../lib/cases.ts";
-import { convCaseName, drawConvInputs, HIDDEN_CONV, WORKSHEET_CONV, type ConvCaseSpec } from "../lib/conv_cases.ts";
+import { convCaseExtra, convCaseName, drawConvInputs, HIDDEN_CONV, WORKSHEET_CONV, type ConvCaseSpec } from "../lib/conv_cases.ts";
 import { printMean, printNotTensor, printShape, printSlice, selectFromTuple } from "../lib/select.ts";
 import { readExerciseFiles } from "../lib/snippets.ts";
 import { integerFields, isTensor, tensorArg } from "../lib/values.ts";
+import { mistakes } from "./mistakes.ts";
 
 function forwardCase(spec: ConvCaseSpec, seed: number, visible = false): CaseRecipe {
   return seededCase(convCaseName(spec), seed, visible, (rng): Value[] => {
     const { A_prev, W, b, hparameters } = drawConvInputs(rng, spec);
     return [A_prev, W, b, hparameters];
-  });
+  }, visible ? {} : convCaseExtra(spec));
 }
 
 const HP = "{ stride: number; pad: number }";
@@ -22,6 +23,7 @@ export const exercise: Exercise = {
   ...readExerciseFiles(import.meta.url),
   signature: `export function conv_forward(A_prev: NDArray, W: NDArray, b: NDArray, hparameters: ${HP}): [NDArray, [NDArray, NDArray, NDArray, ${HP}]];`,
   tolerance: DEFAULT_TOLERANCE,
+  mistakes,
   caseTimeLimitMs: DEFAULT_CASE_TIME_LIMIT_MS,
   uses: ["zero_pad", "convolve_window"],
   cases: [forwardCase(WORKSHEET_CONV, WORKSHEET_SEED, true), ...HIDDEN_CONV.map((spec, i) => forwardCase(spec, 301 + i))],

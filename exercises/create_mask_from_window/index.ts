@@ -1,9 +1,10 @@
 import { create_mask_from_window, type Tensor } from "../../reference/index.ts";
 import type { CaseRecipe, Exercise, Value } from "../types.ts";
-import { DEFAULT_CASE_TIME_LIMIT_MS, DEFAULT_TOLERANCE, dims, negativeOf, seededCase, WORKSHEET_SEED } from "../lib/cases.ts";
+import { coverTags, DEFAULT_CASE_TIME_LIMIT_MS, DEFAULT_TOLERANCE, dims, negativeOf, seededCase, WORKSHEET_SEED } from "../lib/cases.ts";
 import { printNotTensor, printShape, printWhole, selectTensor } from "../lib/select.ts";
 import { readExerciseFiles } from "../lib/snippets.ts";
 import { isTensor, tensorArg } from "../lib/values.ts";
+import { mistakes } from "./mistakes.ts";
 
 type Variant = "randn" | "negative" | "ties" | "constant";
 
@@ -19,7 +20,7 @@ function maskCase(shape: readonly number[], variant: Variant, seed: number, visi
       constant: () => ({ shape: x.shape, data: x.data.map(() => x.data[0]!) }),
     };
     return [drawn[variant]()];
-  });
+  }, { covers: coverTags([[variant, true], ["one element", shape.length === 1 && shape[0] === 1], [`rank ${shape.length}`, true]]) });
 }
 
 export const exercise: Exercise = {
@@ -29,6 +30,7 @@ export const exercise: Exercise = {
   ...readExerciseFiles(import.meta.url),
   signature: "export function create_mask_from_window(x: NDArray): NDArray;",
   tolerance: DEFAULT_TOLERANCE,
+  mistakes,
   caseTimeLimitMs: DEFAULT_CASE_TIME_LIMIT_MS,
   cases: [
     maskCase([2, 2, 2], "randn", WORKSHEET_SEED, true),

@@ -1,9 +1,10 @@
 import { distribute_value } from "../../reference/index.ts";
 import type { CaseRecipe, Exercise, Value } from "../types.ts";
-import { DEFAULT_CASE_TIME_LIMIT_MS, DEFAULT_TOLERANCE, dims, seededCase } from "../lib/cases.ts";
+import { coverTags, DEFAULT_CASE_TIME_LIMIT_MS, DEFAULT_TOLERANCE, dims, seededCase } from "../lib/cases.ts";
 import { printNotTensor, printShape, printWhole, selectTensor } from "../lib/select.ts";
 import { readExerciseFiles } from "../lib/snippets.ts";
 import { arrayArg, describeValue, isTensor, numberArg } from "../lib/values.ts";
+import { mistakes } from "./mistakes.ts";
 
 type Dz = "positive" | "negative" | "zero";
 
@@ -12,7 +13,7 @@ function distributeCase(shape: readonly [number, number], dz: Dz, seed: number):
     const magnitude = Math.abs(rng.randn().data[0]!) + 0.1;
     const value = dz === "zero" ? 0 : dz === "negative" ? -magnitude : magnitude;
     return [value, [...shape]];
-  });
+  }, { covers: coverTags([[`dz ${dz}`, true], ["1x1", shape[0] === 1 && shape[1] === 1], ["non-square", shape[0] !== shape[1]]]) });
 }
 
 function shapeArg(args: readonly Value[]): [number, number] {
@@ -31,6 +32,7 @@ export const exercise: Exercise = {
   ...readExerciseFiles(import.meta.url),
   signature: "export function distribute_value(dz: number, shape: [number, number]): NDArray;",
   tolerance: DEFAULT_TOLERANCE,
+  mistakes,
   caseTimeLimitMs: DEFAULT_CASE_TIME_LIMIT_MS,
   cases: [
     // The worksheet's example uses no random draws; the seed is kept for uniformity.

@@ -3,6 +3,12 @@ import type { CaseRecipe, Value } from "../types.ts";
 
 export const DEFAULT_TOLERANCE = { atol: 1e-7, rtol: 1e-7 } as const;
 export const DEFAULT_CASE_TIME_LIMIT_MS = 2000;
+/**
+ * The one large case of an exercise is there for its time limit alone (a correct loop solution must
+ * finish well inside it; no small case misses a mistake it catches), and says so in its name.
+ */
+export const LARGE_CASE_TIME_LIMIT_MS = 2000;
+export const LARGE_CASE_SUFFIX = ` large: time limit ${LARGE_CASE_TIME_LIMIT_MS} ms`;
 
 /** The worksheet draws every example from np.random.seed(1). */
 export const WORKSHEET_SEED = 1;
@@ -13,8 +19,14 @@ export function seededCase(
   seed: number,
   visible: boolean,
   draw: (rng: RandomState) => Value[],
+  extra: Pick<CaseRecipe, "covers" | "timeLimitMs"> = {},
 ): CaseRecipe {
-  return { name, seed, visible, build: () => draw(new RandomState(seed)) };
+  return { name, seed, visible, build: () => draw(new RandomState(seed)), ...extra };
+}
+
+/** Tags of what a case covers, from a list of [tag, holds] pairs. */
+export function coverTags(pairs: readonly (readonly [string, boolean])[]): string[] {
+  return pairs.filter(([, holds]) => holds).map(([tag]) => tag);
 }
 
 /** `[2,5,5,3]`, the notation of case names. */

@@ -1,10 +1,11 @@
 import { pool_backward, pool_backward_accumulate, type PoolMode, type RandomState } from "../../reference/index.ts";
 import type { CaseRecipe, Exercise, Value } from "../types.ts";
 import { DEFAULT_CASE_TIME_LIMIT_MS, DEFAULT_TOLERANCE, poolOutputSize, seededCase, WORKSHEET_SEED } from "../lib/cases.ts";
-import { drawPoolInput, HIDDEN_POOL, POOL_MODES, poolCaseName, type PoolCaseSpec } from "../lib/pool_cases.ts";
+import { drawPoolInput, HIDDEN_POOL, POOL_MODES, poolCaseExtra, poolCaseName, poolModesOf, type PoolCaseSpec } from "../lib/pool_cases.ts";
 import { printMean, printNotTensor, printShape, printSlice, selectTensor } from "../lib/select.ts";
 import { readExerciseFiles } from "../lib/snippets.ts";
 import { arrayArg, integerFields, isTensor, poolModeArg, tensorArg } from "../lib/values.ts";
+import { mistakes } from "./mistakes.ts";
 
 /** The worksheet draws A_prev (5,5,3,2), then dA (5,4,2,2), from one generator. */
 const WORKSHEET_POOL: PoolCaseSpec = { x: [5, 5, 3, 2], f: 2, stride: 1 };
@@ -15,7 +16,7 @@ function backwardCase(spec: PoolCaseSpec, mode: PoolMode, seed: number, visible 
     const [m, h, w, c] = spec.x;
     const dA = rng.randn(m, poolOutputSize(h, spec.f, spec.stride), poolOutputSize(w, spec.f, spec.stride), c);
     return [dA, [A_prev, { f: spec.f, stride: spec.stride }], mode];
-  });
+  }, visible ? {} : poolCaseExtra(spec, mode));
 }
 
 const CACHE = "[NDArray, { f: number; stride: number }]";
@@ -27,11 +28,12 @@ export const exercise: Exercise = {
   ...readExerciseFiles(import.meta.url),
   signature: `export function pool_backward(dA: NDArray, cache: ${CACHE}, mode?: "max" | "average"): NDArray;`,
   tolerance: DEFAULT_TOLERANCE,
+  mistakes,
   caseTimeLimitMs: DEFAULT_CASE_TIME_LIMIT_MS,
   uses: ["create_mask_from_window", "distribute_value"],
   cases: [
     ...POOL_MODES.map((mode) => backwardCase(WORKSHEET_POOL, mode, WORKSHEET_SEED, true)),
-    ...HIDDEN_POOL.flatMap((spec, i) => POOL_MODES.map((mode) => backwardCase(spec, mode, 801 + i))),
+    ...HIDDEN_POOL.flatMap((spec, i) => poolModesOf(spec).map((mode) => backwardCase(spec, mode, 801 + i))),
   ],
   /** The worksheet assigns each window's gradient (later windows overwrite); the true gradient adds. */
   expected(args) {

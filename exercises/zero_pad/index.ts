@@ -1,12 +1,21 @@
 import { zero_pad } from "../../reference/index.ts";
 import type { Exercise, Value } from "../types.ts";
-import { DEFAULT_CASE_TIME_LIMIT_MS, DEFAULT_TOLERANCE, dims, seededCase, WORKSHEET_SEED } from "../lib/cases.ts";
+import { coverTags, DEFAULT_CASE_TIME_LIMIT_MS, DEFAULT_TOLERANCE, dims, seededCase, WORKSHEET_SEED } from "../lib/cases.ts";
 import { printNotTensor, printShape, printSlice, selectTensor } from "../lib/select.ts";
 import { readExerciseFiles } from "../lib/snippets.ts";
 import { isTensor, numberArg, tensorArg } from "../lib/values.ts";
+import { mistakes } from "./mistakes.ts";
 
 const padCase = (shape: readonly [number, number, number, number], pad: number, seed: number, visible = false) =>
-  seededCase(`x=${dims(shape)} p=${pad}`, seed, visible, (rng): Value[] => [rng.randn(...shape), pad]);
+  seededCase(`x=${dims(shape)} p=${pad}`, seed, visible, (rng): Value[] => [rng.randn(...shape), pad], {
+    covers: coverTags([
+      [`pad ${pad}`, true],
+      ["pad > H", pad > shape[1]],
+      ["H != W", shape[1] !== shape[2]],
+      ["one channel", shape[3] === 1],
+      ["m = 1", shape[0] === 1],
+    ]),
+  });
 
 export const exercise: Exercise = {
   id: "zero_pad",
@@ -15,6 +24,7 @@ export const exercise: Exercise = {
   ...readExerciseFiles(import.meta.url),
   signature: "export function zero_pad(X: NDArray, pad: number): NDArray;",
   tolerance: DEFAULT_TOLERANCE,
+  mistakes,
   caseTimeLimitMs: DEFAULT_CASE_TIME_LIMIT_MS,
   cases: [
     padCase([4, 3, 3, 2], 2, WORKSHEET_SEED, true),
@@ -23,7 +33,8 @@ export const exercise: Exercise = {
     padCase([3, 2, 6, 2], 0, 103),
     padCase([1, 1, 1, 1], 1, 104),
     padCase([2, 5, 3, 3], 2, 105),
-    padCase([8, 16, 16, 8], 2, 106),
+    // Was (8,16,16,8): it caught nothing the small cases miss; a padding wider than the image does.
+    padCase([1, 2, 3, 2], 4, 106),
   ],
   expected(args) {
     return [{ value: zero_pad(tensorArg(args, 0, "X"), numberArg(args, 1, "pad")) }];

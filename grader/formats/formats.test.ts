@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { report as reportSchema, type Report } from "../report.ts";
-import { formatters, REPORT_FORMATS } from "./index.ts";
+import { formatJunit, formatText, formatters, REPORT_FORMATS } from "./index.ts";
 import { toGradescope } from "./gradescope.ts";
 import { escapeXml } from "./junit.ts";
 
@@ -155,5 +155,46 @@ describe("every format", () => {
     const out = formatters[format](sample);
     expect(out.length).toBeGreaterThan(100);
     expect(out.endsWith("\n")).toBe(true);
+  });
+});
+
+describe("a diagnosed mistake and the catalogue version", () => {
+  const mistake = { id: "zero_pad/pads_one_side_only", hint: "Your padding is on one side of each image only." };
+  const zeroPad = sample.exercises[0]!;
+  const diagnosed: Report = {
+    ...sample,
+    catalogueVersion: "0123456789ab",
+    exercises: [
+      { ...zeroPad, cases: zeroPad.cases.map((c) => (c.outcome === "wrong" ? { ...c, mistake } : c)) },
+      sample.exercises[1]!,
+      { ...sample.exercises[2]!, mistake: { id: "distribute_value/divides_by_n_h_only", hint: "Rows only." } },
+    ],
+  };
+  const hidden = diagnosed.exercises[0]!.cases[1]!;
+
+  it("satisfies the report schema", () => {
+    expect(reportSchema.parse(diagnosed)).toEqual(diagnosed);
+  });
+
+  it("text: the hint under each diagnosed case, once per exercise when all share it, and the version", () => {
+    const text = formatText(diagnosed);
+    expect(text).toMatch(/FAIL\s+x=\[1,5,3,1\] pad=1 \(hidden\)\n\s+expected shape \(1, 7, 5, 1\), got \(1, 5, 3, 1\)\n\s+likely mistake: Your padding is on one side of each image only\. \[zero_pad\/pads_one_side_only\]/);
+    expect(text).toContain("every failing case: likely mistake: Rows only. [distribute_value/divides_by_n_h_only]");
+    expect(text).toContain("catalogue version: 0123456789ab");
+    expect(formatText(sample)).not.toContain("likely mistake");
+  });
+
+  it("junit: the hint in the failure message", () => {
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => ["testsuite", "testcase", "property"].includes(name) }).parse(formatJunit(diagnosed));
+    const suite = parsed.testsuites.testsuite[0] as { testcase: { failure?: { message: string } }[]; properties: { property: { name: string; value: string }[] } };
+    expect(suite.testcase[1]?.failure?.message).toBe(`${hidden.message}; likely mistake: ${mistake.hint} [${mistake.id}]`);
+    expect(suite.properties.property).toContainEqual({ name: "catalogueVersion", value: "0123456789ab" });
+  });
+
+  it("gradescope: the hint in the test's output and the exercise's mistake and version in the summary", () => {
+    const results = toGradescope(diagnosed);
+    expect(results.tests[1]?.output).toBe(`${hidden.message}\nlikely mistake: ${mistake.hint} [${mistake.id}]`);
+    expect(results.output).toContain("distribute_value: 0/10 (failed); likely mistake: Rows only. [distribute_value/divides_by_n_h_only]");
+    expect(results.output).toContain("catalogue version: 0123456789ab");
   });
 });

@@ -1,4 +1,4 @@
-import type { CaseReport, ExerciseReport, FormattableReport } from "../report.ts";
+import { describeMistake, type CaseReport, type ExerciseReport, type FormattableReport } from "../report.ts";
 
 /** Gradescope autograder results.json (gradescope-autograders.readthedocs.io, "Autograder Specifications"). */
 export interface GradescopeResults {
@@ -24,7 +24,8 @@ function round(x: number): number {
 }
 
 function caseOutput(c: CaseReport): string {
-  return c.printout ? `${c.message}\nyours:    ${c.printout.got}\nexpected: ${c.printout.expected}` : c.message;
+  const body = c.printout ? `${c.message}\nyours:    ${c.printout.got}\nexpected: ${c.printout.expected}` : c.message;
+  return c.mistake ? `${body}\n${describeMistake(c.mistake)}` : body;
 }
 
 function testsFor(e: ExerciseReport): GradescopeTest[] {
@@ -42,11 +43,11 @@ function testsFor(e: ExerciseReport): GradescopeTest[] {
 }
 
 export function toGradescope(report: FormattableReport): GradescopeResults {
-  const summary = report.exercises.map((e) => `${e.id}: ${e.score}/${e.maxScore} (${e.status})`);
+  const summary = report.exercises.map((e) => `${e.id}: ${e.score}/${e.maxScore} (${e.status})${e.mistake ? `; ${describeMistake(e.mistake)}` : ""}`);
   const warnings = report.diagnostics.map((d) => `line ${d.line}, column ${d.column}: ${d.severity}: ${d.message}`);
   return {
     score: report.score,
-    output: [...summary, ...(warnings.length > 0 ? ["", "Type check:", ...warnings] : [])].join("\n"),
+    output: [...summary, ...(warnings.length > 0 ? ["", "Type check:", ...warnings] : []), ...(report.catalogueVersion ? ["", `catalogue version: ${report.catalogueVersion}`] : [])].join("\n"),
     visibility: "visible",
     tests: report.exercises.flatMap(testsFor),
   };

@@ -1,4 +1,4 @@
-import type { CaseReport, FormattableReport } from "../report.ts";
+import { describeMistake, type CaseReport, type FormattableReport } from "../report.ts";
 
 // XML 1.0 forbids these code points even when escaped; a student's thrown message may contain them.
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -22,8 +22,10 @@ function caseBody(c: CaseReport): string {
   switch (c.outcome) {
     case "passed":
       return c.printout || c.variant ? `<system-out>${escapeXml(details)}</system-out>` : "";
-    case "wrong":
-      return `<failure message="${escapeXml(c.message)}" type="wrong">${escapeXml(details)}</failure>`;
+    case "wrong": {
+      const message = c.mistake ? `${c.message}; ${describeMistake(c.mistake)}` : c.message;
+      return `<failure message="${escapeXml(message)}" type="wrong">${escapeXml(c.mistake ? `${details}\n${describeMistake(c.mistake)}` : details)}</failure>`;
+    }
     default:
       return `<error message="${escapeXml(c.message)}" type="${c.outcome}">${escapeXml(details)}</error>`;
   }
@@ -43,7 +45,7 @@ export function formatJunit(report: FormattableReport): string {
     const time = e.cases.reduce((t, c) => t + (c.durationMs ?? 0), 0);
     lines.push(
       `  <testsuite name="${escapeXml(e.id)}" tests="${e.cases.length}" failures="${count(e.cases, isFailure)}" errors="${count(e.cases, isError)}" skipped="0" time="${seconds(time)}">`,
-      `    <properties><property name="score" value="${e.score}"/><property name="maxScore" value="${e.maxScore}"/><property name="status" value="${e.status}"/></properties>`,
+      `    <properties><property name="score" value="${e.score}"/><property name="maxScore" value="${e.maxScore}"/><property name="status" value="${e.status}"/>${e.mistake ? `<property name="mistake" value="${escapeXml(e.mistake.id)}"/>` : ""}${report.catalogueVersion ? `<property name="catalogueVersion" value="${escapeXml(report.catalogueVersion)}"/>` : ""}</properties>`,
     );
     for (const c of e.cases) {
       const open = `    <testcase name="${escapeXml(c.name)}" classname="${escapeXml(e.id)}" time="${seconds(c.durationMs)}"`;

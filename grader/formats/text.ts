@@ -1,4 +1,4 @@
-import type { CaseReport, FormattableReport } from "../report.ts";
+import { describeMistake, type CaseReport, type FormattableReport } from "../report.ts";
 
 const MARKS: Record<CaseReport["outcome"], string> = {
   passed: "PASS",
@@ -27,11 +27,13 @@ export function formatText(report: FormattableReport): string {
   for (const exercise of report.exercises) {
     lines.push(`${exercise.id} (${exercise.title}): ${formatPoints(exercise.score)}/${exercise.maxScore} ${exercise.status}`);
     if (exercise.message) lines.push(`  ${exercise.message}`);
+    if (exercise.mistake) lines.push(`  every failing case: ${describeMistake(exercise.mistake)}`);
     for (const c of exercise.cases) {
       const label = c.visible ? c.name : `${c.name} (hidden)`;
       const matched = c.outcome === "passed" && c.variant ? ` [matches ${c.variant}]` : "";
       lines.push(`  ${MARKS[c.outcome].padEnd(7)} ${label}${matched}`);
       if (c.outcome !== "passed") lines.push(`${PAD}${indent(c.message, PAD)}`);
+      if (c.mistake && !exercise.mistake) lines.push(`${PAD}${indent(describeMistake(c.mistake), PAD)}`);
       if (c.printout && c.printout.got === c.printout.expected) {
         lines.push(`${PAD}printout: ${indent(c.printout.got, `${PAD}          `)}`);
       } else if (c.printout) {
@@ -44,6 +46,7 @@ export function formatText(report: FormattableReport): string {
     lines.push("", "diagnostics:");
     for (const d of report.diagnostics) lines.push(`  ${d.line}:${d.column} ${d.severity}: ${indent(d.message, "    ")}`);
   }
+  if (report.catalogueVersion) lines.push("", `catalogue version: ${report.catalogueVersion}`);
   lines.push("", `score: ${formatPoints(report.score)}/${report.maxScore}`);
   return `${lines.join("\n")}\n`;
 }
