@@ -5,6 +5,7 @@ import type { ServerConfig } from "./config.ts";
 import type { ToolKeyStore } from "./lti/key-store.ts";
 import type { Metrics } from "./metrics.ts";
 import type { SubmissionWaiter } from "./queue/backend.ts";
+import type { RescoreSink } from "./score-sink.ts";
 import type { Storage } from "./storage/types.ts";
 
 /** What buildApp hands every route plugin: app.ts and the routes both import it from here. */
@@ -19,6 +20,10 @@ export interface AppDeps {
   readonly toolKeys: ToolKeyStore;
   /** True once SIGTERM arrived: new submissions get 503 and /readyz fails. */
   readonly draining: () => boolean;
+  /** The server's clock (epoch ms): deadlines, lateness and release compare with it. Absent: Date.now. */
+  readonly now?: () => number;
+  /** Told of recomputed scores so LMS line items get them again (server/lti/publisher.ts). */
+  readonly rescored?: RescoreSink | undefined;
   /** Where rate-limit windows are counted when several api nodes share them (PostgreSQL); otherwise in this process. */
   readonly rateLimitStore?: FastifyRateLimitStore | undefined;
 }

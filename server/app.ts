@@ -12,6 +12,8 @@ import { bearerToken, createAuthenticator, LAUNCH_TOKEN_PREFIX, type Principal }
 import type { ServerConfig } from "./config.ts";
 import { ApiError, errorHandler, schemaErrorFormatter } from "./errors.ts";
 import { registerRateLimits } from "./rate-limit.ts";
+import { analyticsRoutes } from "./routes/analytics.ts";
+import { courseRoutes } from "./routes/courses.ts";
 import { exerciseRoutes } from "./routes/exercises.ts";
 import { ltiRoutes } from "./routes/lti.ts";
 import { ltiAdminRoutes } from "./routes/lti-admin.ts";
@@ -139,7 +141,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(webPlugin({ frameAncestors: config.ltiFrameAncestors }));
   await app.register(ltiRoutes, deps);
 
-  const authenticate = createAuthenticator({ staticKeys: config.apiKeys, storage: deps.storage });
+  const authenticate = createAuthenticator({ staticKeys: config.apiKeys, storage: deps.storage, ...(deps.now ? { now: deps.now } : {}) });
   await app.register(
     async (v1) => {
       const limits = await registerRateLimits(v1, {
@@ -169,7 +171,9 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(meRoutes, deps);
       await v1.register(exerciseRoutes, deps);
       await v1.register(submissionRoutes, deps);
+      await v1.register(courseRoutes, deps);
       await v1.register(staffRoutes, deps);
+      await v1.register(analyticsRoutes, deps);
       await v1.register(ltiAdminRoutes, deps);
     },
     { prefix: "/v1" },

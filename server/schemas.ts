@@ -3,7 +3,7 @@ import { EXERCISE_IDS } from "../exercises/types.ts";
 import { REPORT_FORMATS } from "../grader/formats/index.ts";
 import { report } from "../grader/report.ts";
 import { API_ROLES, principalName } from "./config.ts";
-import { studentReport } from "./redact.ts";
+import { studentCaseReport, studentReport } from "./redact.ts";
 
 
 /** Every request and response shape of the API; types come from z.infer, OpenAPI from these objects. */
@@ -69,6 +69,14 @@ export const exerciseList = z.object({
   starterModule: z.string().optional().describe("With ?detail=true: every exercise's starter, in course order, as one module"),
 });
 
+/** Course and assignment ids: short, URL-safe, as they appear in paths. */
+export const courseId = z
+  .string({ error: "course must be a string" })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "course ids are 1-64 of A-Z a-z 0-9 . _ - (starting with a letter or digit)");
+export const assignmentId = z
+  .string({ error: "assignment must be a string" })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "assignment ids are 1-64 of A-Z a-z 0-9 . _ - (starting with a letter or digit)");
+
 export const submissionRequest = z.strictObject({
   source: z.string().min(1, "source is empty").describe("The TypeScript module exporting the exercise functions"),
   exercises: z
@@ -83,6 +91,8 @@ export const submissionRequest = z.strictObject({
     .max(2048)
     .optional()
     .describe("Staff keys only (students get 403): receives the graded submission as a signed POST"),
+  course: courseId.optional().describe("Default: default"),
+  assignment: assignmentId.optional().describe("Default: default; exercises must be within the assignment's (default: all of them)"),
 });
 export type SubmissionRequest = z.infer<typeof submissionRequest>;
 
@@ -98,7 +108,21 @@ export const submissionQuery = z.object({
 
 export const submissionAccepted = z.object({ id: z.uuid(), status: submissionStatus });
 
-export const anyReport = z.union([report, studentReport]).describe("Staff see the full report; students the redacted one");
+/** A student's report before the assignment releases results: visible cases only, no scores. */
+export const heldReport = studentReport.extend({
+  score: z.null(),
+  exercises: z.array(studentReport.shape.exercises.element.extend({ score: z.null(), cases: z.array(studentCaseReport) })),
+});
+export type HeldReport = z.infer<typeof heldReport>;
+
+export const anyReport = z
+  .union([report, studentReport, heldReport])
+  .describe("Staff see the full report; students the redacted one, and before the assignment releases results only their visible cases and no scores");
+
+export const lateness = z
+  .object({ minutes: z.number().int(), penaltyPercent: z.number() })
+  .nullable()
+  .describe("How late the submission was and the penalty charged; null: on time");
 
 export const submissionView = z.object({
   id: z.uuid(),
@@ -107,8 +131,13 @@ export const submissionView = z.object({
   exercises: z.array(exerciseId).nullable(),
   createdAt: z.iso.datetime(),
   attempt: z.number().int(),
-  score: z.number().nullable(),
+  course: z.string(),
+  assignment: z.string(),
+  score: z.number().nullable().describe("After the late penalty, at the assignment's points; null until graded, or until results are released"),
+  rawScore: z.number().nullable().describe("What the grader gave, at the assignment's points"),
   maxScore: z.number().nullable(),
+  late: lateness,
+  resultsReleaseAt: z.iso.datetime().nullable().optional().describe("For assignments that hold results back: when they are released (null: never)"),
   gradedAt: z.iso.datetime().nullable(),
   error: z.string().nullable(),
   callbackUrl: z.string().nullable().optional(),
@@ -121,6 +150,8 @@ export const submissionParams = z.object({ id: z.uuid({ error: "id must be a sub
 
 export const submissionListQuery = z.object({
   student: principalName.optional(),
+  course: courseId.optional(),
+  assignment: assignmentId.optional(),
   exercise: exerciseId.optional(),
   since: z.iso.datetime({ offset: true, error: "since must be an ISO 8601 date-time" }).optional(),
   until: z.iso.datetime({ offset: true, error: "until must be an ISO 8601 date-time" }).optional(),
@@ -163,6 +194,7 @@ export const regradeAccepted = z.object({ id: z.uuid(), attempt: z.number().int(
 export const bulkRegradeRequest = z.strictObject({
   exercise: exerciseId.optional().describe("Only submissions that include this exercise"),
   student: principalName.optional(),
+  course: courseId.optional().describe("Only this course's submissions. Course staff signed in through the LMS regrade only a course they are staff of (default: default); staff API keys, any"),
 });
 export const bulkRegradeAccepted = z.object({ queued: z.number().int() });
 

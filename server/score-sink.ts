@@ -13,3 +13,11 @@ export interface StoredGrading {
 export interface ScoreSink {
   gradingStored(grading: StoredGrading): void;
 }
+
+/**
+ * Told when recomputation (a changed deadline, penalty or extension) changed stored scores, so
+ * grade passback sends the student's new score without a regrade.
+ */
+export interface RescoreSink {
+  rescored(change: { readonly course: string; readonly assignment: string; readonly student: string; readonly submissionId: string }): void;
+}

@@ -101,7 +101,7 @@ export async function startService(deps: ServiceDeps): Promise<Service> {
     const scores = createScorePublisher({ storage, signer: toolKeys, exercises, config, log: log.child({ component: "lti" }), ...(fetchImpl ? { fetchImpl } : {}) });
     background = { webhooks, scores };
     if (config.role !== "worker") {
-      app = await buildApp({ config, storage, queue: backend.waiter, rateLimitStore: backend.rateLimitStore, exercises, metrics, log, toolKeys, draining: () => draining });
+      app = await buildApp({ config, storage, queue: backend.waiter, rateLimitStore: backend.rateLimitStore, exercises, metrics, log, toolKeys, draining: () => draining, rescored: scores });
     }
     if (grading) {
       await backend.startGrading(createJobRunner({ storage, grader: grading.grader, webhooks, scores, metrics, log, maxJobClaims: config.maxJobClaims }));

@@ -28,7 +28,7 @@ describe.each(STORAGES)("%s storage", (storageKind) => {
       }
       const body = openapi.paths["/v1/submissions"].post.requestBody.content["application/json"].schema;
       expect(body.required).toEqual(["source"]);
-      expect(Object.keys(body.properties)).toEqual(["source", "exercises", "callbackUrl"]);
+      expect(Object.keys(body.properties)).toEqual(["source", "exercises", "callbackUrl", "course", "assignment"]);
     });
   });
 

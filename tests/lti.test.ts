@@ -86,7 +86,8 @@ describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) =>
 
   const tokenFrom = (response: Response): string => {
     expect(response.status).toBe(303);
-    const token = /^\/#launch=(lti_[A-Za-z0-9_-]+)$/.exec(response.headers.get("location") ?? "")?.[1];
+    // The fragment may name the link's course and assignment after the token (tests/lti-courses.test.ts).
+    const token = /^\/#launch=(lti_[A-Za-z0-9_-]+)(?:&course=[^&]+&assignment=[^&]+)?$/.exec(response.headers.get("location") ?? "")?.[1];
     if (!token) throw new Error(`no launch token in ${response.headers.get("location")}`);
     return token;
   };
@@ -105,15 +106,20 @@ describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) =>
     expect(platform.deepLinkResponses.at(-1)?.payload?.["https://purl.imsglobal.org/spec/lti-dl/claim/data"]).toBe("opaque-platform-data");
     expect(platform.lineItems).toHaveLength(1);
     expect(platform.lineItems[0]).toMatchObject({ scoreMaximum: 5 });
-    expect(platform.resourceLinks[0]?.custom).toEqual({ exercises: "distribute_value" });
+    // The link names the assignment deep linking created in the context's course.
+    expect(platform.resourceLinks[0]?.custom).toEqual({ exercises: "distribute_value", course: expect.stringMatching(/^lti-/), assignment: expect.stringMatching(/^lti-/) });
 
     const studentLaunch = await launch("student-42", platform.resourceLinkClaims(0, { sub: "student-42" }));
     const token = tokenFrom(studentLaunch);
+    // Inside the launch the page submits to the link's assignment, named in the fragment.
+    const fragment = new URLSearchParams(studentLaunch.headers.get("location")!.slice(2));
+    const scope = { course: fragment.get("course")!, assignment: fragment.get("assignment")! };
+    expect(scope.course).toMatch(/^lti-/);
     const student = client(served.url, token);
     const me = await student.get("/v1/me");
     expect(me.json).toEqual({ role: "student", name: expect.stringMatching(/^lti-[0-9a-f]{20}$/), origin: "lti" });
 
-    const graded = await student.post("/v1/submissions?wait=true", { source: distributeSolution, exercises: ["distribute_value"] });
+    const graded = await student.post("/v1/submissions?wait=true", { source: distributeSolution, exercises: ["distribute_value"], ...scope });
     expect(graded.status).toBe(200);
     expect(graded.json.report.score).toBe(5);
     const score = await until("the score at the platform", () => platform.scores[0]);
@@ -130,7 +136,7 @@ describe.each(STORAGES)("LTI 1.3 against a real platform (%s)", (storageKind) =>
 
     // A worse submission later: the best score (the default policy) is published again, after a 500 retried.
     platform.scriptScoreStatuses([500]);
-    const worse = await student.post("/v1/submissions?wait=true", { source: brokenDistribute, exercises: ["distribute_value"] });
+    const worse = await student.post("/v1/submissions?wait=true", { source: brokenDistribute, exercises: ["distribute_value"], ...scope });
     expect(worse.json.report.score).toBe(0);
     const second = await until("the second score", () => platform.scores[1]);
     expect(second.body).toMatchObject({ userId: "student-42", scoreGiven: 5, scoreMaximum: 5 });

@@ -156,7 +156,8 @@ describe("autograde lti tool", () => {
     expect(r.out).toContain(`login initiation URL:  ${origin}/lti/login`);
     expect(r.out).toContain(`redirect URI:          ${origin}/lti/launch`);
     expect(r.out).toContain(`target link URI:       ${origin}/lti/launch`);
-    expect(r.out).toContain(`deep linking URL:      ${origin}/lti/deep-link`);
+    expect(r.out).toContain(`deep linking URL:      ${origin}/lti/launch`);
+    expect(r.out).not.toContain("/lti/deep-link");
     expect(r.out).toContain(`public JWKS URL:       ${origin}/.well-known/jwks.json`);
   });
 });
@@ -193,5 +194,34 @@ describe("autograde lti usage errors", () => {
     const result = run(...args);
     await expect(result).rejects.toThrow(UsageError);
     await expect(result).rejects.toThrow(message);
+  });
+});
+
+describe("autograde lti link-context", () => {
+  const dataDir = freshDataDir();
+  const run = (...args: string[]) => runWith({ AUTOGRADE_DATA_DIR: dataDir }, ...args);
+  const link = (contextId: string, course: string) => run("link-context", "--issuer", "https://lms.example.edu", "--context-id", contextId, "--course", course);
+
+  it("links two sections to one course and refuses moving one to another course", async () => {
+    const storage = openStorage({ dataDir });
+    await storage.createCourse({ id: "cs101", title: "CS 101", now: 1 });
+    await storage.createCourse({ id: "cs102", title: "CS 102", now: 1 });
+    await storage.close();
+    expect(await link("sec-a", "cs101")).toMatchObject({ code: 0, out: "context sec-a of https://lms.example.edu opens course cs101\n" });
+    expect((await link("sec-b", "cs101")).code).toBe(0);
+    const moved = await link("sec-a", "cs102");
+    expect(moved.code).toBe(1);
+    expect(moved.err).toContain("already belongs to course cs101");
+    const check = openStorage({ dataDir });
+    expect(await check.courseForLtiContext("https://lms.example.edu", "sec-b")).toBe("cs101");
+    await check.close();
+  });
+
+  it.each([
+    ["no --course", ["--issuer", "https://lms.example.edu", "--context-id", "x"], /--course: is required/],
+    ["an issuer that is not a URL", ["--issuer", "lms", "--context-id", "x", "--course", "cs101"], /--issuer: issuer must be a URL/],
+    ["an unknown course", ["--issuer", "https://lms.example.edu", "--context-id", "x", "--course", "nope"], /--course: no course nope/],
+  ])("exits 2 for %s", async (_name, args, message) => {
+    await expect(run("link-context", ...args)).rejects.toThrow(message);
   });
 });

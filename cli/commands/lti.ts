@@ -1,5 +1,5 @@
 import { principalName, serverConfigSchema } from "../../server/config.ts";
-import { LTI_PUBLICATION_STATES } from "../../server/lti/admin-schemas.ts";
+import { contextLinkRequest, LTI_PUBLICATION_STATES } from "../../server/lti/admin-schemas.ts";
 import { createToolKeyStore, keySchedule, KeyStoreError, type KeyState } from "../../server/lti/key-store.ts";
 import { platformRegistrationSchema, type PlatformRegistration } from "../../server/lti/registration.ts";
 import { toolUrls } from "../../server/lti/urls.ts";
@@ -17,6 +17,7 @@ const usage = `usage: autograde lti register --issuer URL --client-id ID --deplo
        autograde lti retire-key KID
        autograde lti publications [--student NAME] [--state pending|published|failed] [--limit N] [--format text|json]
        autograde lti tool [--public-url URL]
+       autograde lti link-context --issuer URL --context-id ID --course COURSE
 Every command but tool also takes [--data-dir DIR].
 
 LTI 1.3 administration in the service's database (PostgreSQL when DATABASE_URL is set, else SQLite
@@ -25,7 +26,9 @@ the values its admin got when adding the tool; tool prints the URLs to enter in 
 origin: AUTOGRADE_PUBLIC_URL). rotate-key publishes a fresh key at once and prints when it starts
 signing: after AUTOGRADE_LTI_KEY_ACTIVATION_DELAY_MS (default 120000), so platforms that cached the
 JWKS fetch it first; the previous key signs until then. keys marks the key that signs and any pending
-one. retire-key stops publishing a previous key once the new one signs.`;
+one. retire-key stops publishing a previous key once the new one signs. link-context makes one more
+LMS context (a section, a copied course) open an existing course; a context's first instructor
+launch otherwise creates a course of its own.`;
 
 const dataDir = { "data-dir": { type: "string" } } as const;
 const format = { format: { type: "string", default: "text" } } as const;
@@ -118,6 +121,29 @@ const deployments: Subcommand = async (name, args, io) => {
       return 1;
     }
     write(io.stdout, `registration ${id} accepts deployments ${updated.deploymentIds.join(", ")}`);
+    return 0;
+  });
+};
+
+const linkContext: Subcommand = async (name, args, io) => {
+  const { values } = parseFlags(name, args, { issuer: { type: "string" }, "context-id": { type: "string" }, course: { type: "string" }, ...dataDir }, none);
+  const parsed = contextLinkRequest.safeParse({ issuer: values.issuer, contextId: values["context-id"], course: values.course });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const flags: Record<string, "issuer" | "context-id" | "course"> = { issuer: "issuer", contextId: "context-id", course: "course" };
+    const flag = flags[String(issue.path[0])] ?? "issuer";
+    throw new UsageError(`${name}: --${flag}: ${values[flag] === undefined ? "is required" : issue.message}`);
+  }
+  const { issuer, contextId, course } = parsed.data;
+  return withAdminStorage(name, io.env, values["data-dir"], async (storage) => {
+    if (!(await storage.getCourse(course))) throw new UsageError(`${name}: --course: no course ${course}`);
+    await storage.linkLtiContext({ issuer, contextId, course, now: Date.now() });
+    const linked = await storage.courseForLtiContext(issuer, contextId);
+    if (linked !== course) {
+      write(io.stderr, `${name}: context ${contextId} of ${issuer} already belongs to course ${linked}`);
+      return 1;
+    }
+    write(io.stdout, `context ${contextId} of ${issuer} opens course ${course}`);
     return 0;
   });
 };
@@ -226,14 +252,15 @@ const tool: Subcommand = async (name, args, io) => {
     `login initiation URL:  ${urls.loginUrl}`,
     `redirect URI:          ${urls.launchUrl}`,
     `target link URI:       ${urls.launchUrl}`,
-    `deep linking URL:      ${urls.deepLinkUrl}`,
+    // The platform sends the deep-linking request, like any launch, to the redirect URI; /lti/deep-link only takes the instructor's form.
+    `deep linking URL:      ${urls.launchUrl}`,
     `public JWKS URL:       ${urls.jwksUrl}`,
   ].join("\n"));
   return 0;
 };
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
-  register, list, deployments, remove, keys, "rotate-key": rotateKey, "retire-key": retireKey, publications, tool,
+  register, list, deployments, remove, keys, "rotate-key": rotateKey, "retire-key": retireKey, publications, tool, "link-context": linkContext,
 };
 
 export const command: CliCommand = {

@@ -8,7 +8,8 @@ import { platformRegistrationSchema } from "./registration.ts";
 export const toolConfiguration = z.object({
   loginUrl: z.string().describe("OIDC login initiation URL (GET or POST)"),
   launchUrl: z.string().describe("Redirect URI and target link URI: the platform posts the id_token here"),
-  deepLinkUrl: z.string().describe("Where the instructor's deep-linking choice is posted"),
+  deepLinkingRequestUrl: z.string().describe("The deep linking (content selection) URL to enter in the LMS: the platform posts deep-linking requests to the launch URL like any launch"),
+  deepLinkUrl: z.string().describe("Where autograde's own deep-linking form posts the instructor's choice; nothing to enter in the LMS"),
   jwksUrl: z.string().describe("Public keyset URL: the platform verifies the tool's signed messages with it"),
   currentKid: z.string().describe("The key id messages are signed with now"),
   nextKid: z.string().nullable().describe("A rotated key already published that signs from nextSignsFrom; null when none is pending"),
@@ -98,3 +99,13 @@ export const ltiUserView = z.object({
 export const ltiUserList = z.object({ users: z.array(ltiUserView) });
 
 export const registrationRemoved = z.null().describe("No content");
+
+/** Links one more LMS context (a section, a copy of the course) to an existing autograde course. */
+export const contextLinkRequest = z.strictObject({
+  issuer: z.string().url("issuer must be a URL").max(2048),
+  contextId: z.string().min(1, "contextId must not be empty").max(255),
+  course: z.string().min(1, "course must name a course").max(200),
+});
+export const contextLinkView = contextLinkRequest.extend({
+  created: z.boolean().describe("false when the context already pointed at this course"),
+});

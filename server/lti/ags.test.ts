@@ -40,8 +40,8 @@ const score = (overrides: Partial<{ lineItemUrl: string; userId: string; scoreGi
 describe("createAgsClient.publishScore against a platform", () => {
   it("gets one token with a verified client assertion and reuses it for a second publication", async () => {
     const ags = client();
-    expect(await ags.publishScore(score())).toEqual({ ok: true, attempts: 1 });
-    expect(await ags.publishScore(score({ userId: "student-43", scoreGiven: 2 }))).toEqual({ ok: true, attempts: 1 });
+    expect(await ags.publishScore(score())).toEqual({ ok: true, status: 204, attempts: 1 });
+    expect(await ags.publishScore(score({ userId: "student-43", scoreGiven: 2 }))).toEqual({ ok: true, status: 204, attempts: 1 });
     expect(platform.tokenRequests).toEqual([{ ok: true, kid: toolKeys.currentKid() }]);
     expect(platform.scores).toEqual([
       {
@@ -75,7 +75,7 @@ describe("createAgsClient.publishScore against a platform", () => {
     const ags = client();
     await ags.publishScore(score());
     platform.revokeTokens();
-    expect(await ags.publishScore(score())).toEqual({ ok: true, attempts: 2 });
+    expect(await ags.publishScore(score())).toEqual({ ok: true, status: 204, attempts: 2 });
     expect(platform.tokenRequests).toEqual([{ ok: true, kid: toolKeys.currentKid() }, { ok: true, kid: toolKeys.currentKid() }]);
     expect(sleeps).toEqual([]);
   });
@@ -87,7 +87,7 @@ describe("createAgsClient.publishScore against a platform", () => {
 
   it("retries a 500 with backoff and succeeds", async () => {
     platform.scriptScoreStatuses([500]);
-    expect(await client().publishScore(score())).toEqual({ ok: true, attempts: 2 });
+    expect(await client().publishScore(score())).toEqual({ ok: true, status: 204, attempts: 2 });
     expect(sleeps).toEqual([100]);
     expect(platform.scores).toHaveLength(1);
   });

@@ -1,6 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { AGS_SCORE_SCOPE, type PlatformRegistration } from "./registration.ts";
+
+export const AGS_LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem";
+export const AGS_LINEITEM_READ_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly";
+const LINEITEM_CONTENT_TYPE = "application/vnd.ims.lis.v2.lineitem+json";
 import type { ToolKeys } from "./tool-keys.ts";
 
 export const SCORE_CONTENT_TYPE = "application/vnd.ims.lis.v1.score+json";
@@ -18,12 +22,25 @@ export interface PublishScoreInput {
 }
 
 export type PublishScoreResult =
-  | { readonly ok: true; readonly attempts: number }
+  /** `status`: the score endpoint's HTTP status (200, 201 or 204 by the spec), which staff see beside the publication. */
+  | { readonly ok: true; readonly status: number; readonly attempts: number }
   | { readonly ok: false; readonly status?: number; readonly message: string; readonly attempts: number };
+
+/** What the tool reads of a platform's gradebook column. */
+export interface LineItem {
+  /** Epoch milliseconds; null when the column has no end date. */
+  readonly endDateTime: number | null;
+}
+
+export type ReadLineItemResult = { readonly ok: true; readonly lineItem: LineItem } | { readonly ok: false; readonly status?: number; readonly message: string };
 
 export interface AgsClient {
   publishScore(input: PublishScoreInput): Promise<PublishScoreResult>;
+  /** One request, no retries: a read that fails leaves the caller without a default, nothing more. */
+  readLineItem(registration: PlatformRegistration, lineItemUrl: string): Promise<ReadLineItemResult>;
 }
+
+const lineItemBody = z.object({ endDateTime: z.iso.datetime({ offset: true }).nullish() }).passthrough();
 
 export interface CreateAgsClientOptions {
   /** Only signing is needed: a key store that reloads rotated keys can stand in. */
@@ -91,7 +108,7 @@ export function createAgsClient(options: CreateAgsClientOptions): AgsClient {
     }
   }
 
-  async function requestToken(registration: PlatformRegistration): Promise<CachedToken> {
+  async function requestToken(registration: PlatformRegistration, scope: string): Promise<CachedToken> {
     const assertion = await options.toolKeys.sign(
       { iss: registration.clientId, sub: registration.clientId, aud: registration.authTokenUrl, jti: randomUUID() },
       { expiresInSeconds: 300, issuedAt: Math.floor(now() / 1000) },
@@ -100,7 +117,7 @@ export function createAgsClient(options: CreateAgsClientOptions): AgsClient {
       grant_type: "client_credentials",
       client_assertion_type: CLIENT_ASSERTION_TYPE,
       client_assertion: assertion,
-      scope: AGS_SCORE_SCOPE,
+      scope,
     });
     const response = await send(registration.authTokenUrl, {
       method: "POST",
@@ -120,8 +137,10 @@ export function createAgsClient(options: CreateAgsClientOptions): AgsClient {
     return { accessToken: parsed.data.access_token, expiresAtMs: now() + parsed.data.expires_in * 1000 };
   }
 
-  async function accessToken(registration: PlatformRegistration): Promise<string> {
-    const key = `${registration.authTokenUrl} ${registration.clientId}`;
+  const tokenKeyOf = (registration: PlatformRegistration, scope: string) => `${registration.authTokenUrl} ${registration.clientId} ${scope}`;
+
+  async function accessToken(registration: PlatformRegistration, scope: string = AGS_SCORE_SCOPE): Promise<string> {
+    const key = tokenKeyOf(registration, scope);
     const cached = tokens.get(key);
     if (cached) {
       try {
@@ -130,9 +149,9 @@ export function createAgsClient(options: CreateAgsClientOptions): AgsClient {
       } catch {
         // A failed request is not cached: fall through and ask again.
       }
-      if (tokens.get(key) !== cached) return accessToken(registration);
+      if (tokens.get(key) !== cached) return accessToken(registration, scope);
     }
-    const pending = requestToken(registration);
+    const pending = requestToken(registration, scope);
     tokens.set(key, pending);
     pending.catch(() => {
       if (tokens.get(key) === pending) tokens.delete(key);
@@ -140,7 +159,7 @@ export function createAgsClient(options: CreateAgsClientOptions): AgsClient {
     return (await pending).accessToken;
   }
 
-  async function postScore(input: PublishScoreInput, token: string): Promise<void> {
+  async function postScore(input: PublishScoreInput, token: string): Promise<number> {
     const response = await send(scoresUrl(input.lineItemUrl), {
       method: "POST",
       headers: { "content-type": SCORE_CONTENT_TYPE, authorization: `Bearer ${token}` },
@@ -158,6 +177,7 @@ export function createAgsClient(options: CreateAgsClientOptions): AgsClient {
       throw new HttpFailure(response.status, `score endpoint answered ${response.status}: ${text.slice(0, 200)}`);
     }
     await response.body?.cancel();
+    return response.status;
   }
 
   function validate(input: PublishScoreInput): void {
@@ -175,15 +195,15 @@ export function createAgsClient(options: CreateAgsClientOptions): AgsClient {
   return {
     async publishScore(input) {
       validate(input);
-      const tokenKey = `${input.registration.authTokenUrl} ${input.registration.clientId}`;
+      const tokenKey = tokenKeyOf(input.registration, AGS_SCORE_SCOPE);
       let refreshedAfter401 = false;
       let attempts = 0;
       for (;;) {
         attempts += 1;
         let failure: HttpFailure;
         try {
-          await postScore(input, await accessToken(input.registration));
-          return { ok: true, attempts };
+          const status = await postScore(input, await accessToken(input.registration));
+          return { ok: true, status, attempts };
         } catch (error) {
           if (!(error instanceof HttpFailure)) throw error;
           failure = error;
@@ -200,6 +220,24 @@ export function createAgsClient(options: CreateAgsClientOptions): AgsClient {
             : { ok: false, status: failure.status, message: failure.message, attempts };
         }
         if (!retryWithNewToken) await sleep(Math.min(maxBackoffMs, initialBackoffMs * 2 ** (attempts - 1)));
+      }
+    },
+
+    async readLineItem(registration, lineItemUrl) {
+      try {
+        // With the score scope the tool always has: a platform that grants the intersection still answers.
+        const token = await accessToken(registration, `${AGS_SCORE_SCOPE} ${AGS_LINEITEM_READ_SCOPE}`);
+        const response = await send(lineItemUrl, { method: "GET", headers: { accept: LINEITEM_CONTENT_TYPE, authorization: `Bearer ${token}` } });
+        const text = await response.text();
+        if (!response.ok) return { ok: false, status: response.status, message: `line item answered ${response.status}: ${text.slice(0, 200)}` };
+        const parsed = lineItemBody.safeParse(JSON.parse(text));
+        if (!parsed.success) return { ok: false, message: `line item invalid: ${parsed.error.issues[0]?.message}` };
+        const end = parsed.data.endDateTime;
+        return { ok: true, lineItem: { endDateTime: end ? Date.parse(end) : null } };
+      } catch (error) {
+        if (error instanceof HttpFailure) return error.status === undefined ? { ok: false, message: error.message } : { ok: false, status: error.status, message: error.message };
+        if (error instanceof SyntaxError) return { ok: false, message: "line item answered with invalid JSON" };
+        throw error;
       }
     },
   };

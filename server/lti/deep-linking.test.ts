@@ -121,6 +121,22 @@ describe("buildDeepLinkingResponse", () => {
     expect((payload[`${DL}content_items`] as { custom: unknown }[])[0]!.custom).toEqual({ exercises: "all" });
   });
 
+  it("names the assignment in the custom parameters and sets the line item's and submission's end to its due date", async () => {
+    const dueAt = Date.UTC(2026, 11, 10, 23, 59);
+    const payload = decodeJwt(await buildDeepLinkingResponse({ toolKeys, ctx: context(), items: [item({ assignment: { course: "cs101", id: "hw1", dueAt } })] }));
+    const [content] = payload[`${DL}content_items`] as Record<string, Record<string, unknown>>[];
+    expect(content!.lineItem).toMatchObject({ endDateTime: "2026-12-10T23:59:00.000Z" });
+    expect(content!.submission).toEqual({ endDateTime: "2026-12-10T23:59:00.000Z" });
+    expect(content!.custom).toEqual({ exercises: "zero_pad,conv_forward", course: "cs101", assignment: "hw1" });
+  });
+
+  it("an assignment without a due date sets no end date", async () => {
+    const payload = decodeJwt(await buildDeepLinkingResponse({ toolKeys, ctx: context(), items: [item({ assignment: { course: "cs101", id: "hw1", dueAt: null } })] }));
+    const [content] = payload[`${DL}content_items`] as Record<string, Record<string, unknown>>[];
+    expect(content!.lineItem).not.toHaveProperty("endDateTime");
+    expect(content).not.toHaveProperty("submission");
+  });
+
   it.each([
     ["scoreMaximum=0", { items: [item({ scoreMaximum: 0 })] }, /scoreMaximum/],
     ["url relative", { items: [item({ url: "/lti/launch" })] }, /url must be an http\(s\) URL/],

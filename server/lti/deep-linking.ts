@@ -24,6 +24,8 @@ export const deepLinkContextSchema = z.object({
   /** Opaque `data` from deep_linking_settings; the platform expects it echoed back unaltered. */
   data: z.string().optional(),
   acceptMultiple: z.boolean().optional(),
+  /** The autograde course of the request's LMS context: the chosen assignment is created there. */
+  course: z.string().min(1).optional(),
 });
 export type DeepLinkContext = z.infer<typeof deepLinkContextSchema>;
 
@@ -95,6 +97,8 @@ export interface DeepLinkItem {
   readonly resourceId: string;
   /** null: all exercises. */
   readonly exercises: readonly ExerciseId[] | null;
+  /** The assignment the link grades, carried in its custom parameters to the first launch, which maps the link to it. */
+  readonly assignment?: { readonly course: string; readonly id: string; readonly dueAt: number | null };
 }
 
 function contentItem(item: DeepLinkItem, index: number): Record<string, unknown> {
@@ -111,13 +115,20 @@ function contentItem(item: DeepLinkItem, index: number): Record<string, unknown>
     if (item.exercises.length === 0) throw new Error(`${where}.exercises must name at least one exercise (null means all)`);
     if (new Set(item.exercises).size !== item.exercises.length) throw new Error(`${where}.exercises has duplicates`);
   }
+  const due = item.assignment?.dueAt ?? null;
+  if (due !== null && !Number.isFinite(due)) throw new Error(`${where}.assignment.dueAt must be epoch milliseconds, got ${due}`);
+  const endDateTime = due === null ? {} : { endDateTime: new Date(due).toISOString() };
   return {
     type: "ltiResourceLink",
     title: item.title,
     ...(item.text === undefined ? {} : { text: item.text }),
     url: item.url,
-    lineItem: { scoreMaximum: item.scoreMaximum, label: item.label ?? item.title, resourceId: item.resourceId, tag: LINE_ITEM_TAG },
-    custom: { exercises: item.exercises === null ? "all" : item.exercises.join(",") },
+    lineItem: { scoreMaximum: item.scoreMaximum, label: item.label ?? item.title, resourceId: item.resourceId, tag: LINE_ITEM_TAG, ...endDateTime },
+    ...(due === null ? {} : { submission: endDateTime }),
+    custom: {
+      exercises: item.exercises === null ? "all" : item.exercises.join(","),
+      ...(item.assignment ? { course: item.assignment.course, assignment: item.assignment.id } : {}),
+    },
   };
 }
 

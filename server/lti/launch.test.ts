@@ -28,6 +28,7 @@ describe("verifyLaunch against a platform's JWKS endpoint", () => {
         targetLinkUri: "https://autograde.example/lti/launch",
         resourceLinkId: "link-7",
         contextId: "course-3",
+        contextTitle: null,
         roles: ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"],
         name: "Ada Lovelace",
         email: null,
@@ -47,6 +48,15 @@ describe("verifyLaunch against a platform's JWKS endpoint", () => {
     const claims = platform.launchClaims({ "https://purl.imsglobal.org/spec/lti/claim/custom": { exercises: "zero_pad,conv_forward", weight: 3 } });
     const result = await verify(await platform.signIdToken(claims));
     expect(result.ok && result.launch.custom).toEqual({ exercises: "zero_pad,conv_forward" });
+  });
+
+  it.each([
+    [{ id: "c", title: "  CNN 2026 ", label: "CNN" }, "CNN 2026"],
+    [{ id: "c", label: "CNN-A" }, "CNN-A"],
+    [{ id: "c", title: "   " }, null],
+  ])("takes the context's title, else its label, for the course name (%j)", async (context, title) => {
+    const result = await verify(await platform.signIdToken(platform.launchClaims({ "https://purl.imsglobal.org/spec/lti/claim/context": context })));
+    expect(result.ok && result.launch.contextTitle).toBe(title);
   });
 
   it("accepts a deep linking request and several audiences when azp names the tool", async () => {

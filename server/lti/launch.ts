@@ -35,6 +35,8 @@ export interface Launch {
   readonly targetLinkUri: string | null;
   readonly resourceLinkId: string | null;
   readonly contextId: string | null;
+  /** The LMS course's title (or label): a course created from this context is named after it. */
+  readonly contextTitle: string | null;
   readonly roles: readonly string[];
   readonly name: string | null;
   readonly email: string | null;
@@ -85,7 +87,7 @@ const launchClaims = z.object({
   [`${LTI_CLAIM}roles`]: z.array(z.string()),
   [`${LTI_CLAIM}target_link_uri`]: optionalUrl,
   [`${LTI_CLAIM}resource_link`]: z.object({ id: z.string().min(1) }).passthrough().optional(),
-  [`${LTI_CLAIM}context`]: z.object({ id: z.string().min(1) }).passthrough().optional(),
+  [`${LTI_CLAIM}context`]: z.object({ id: z.string().min(1), title: z.string().optional(), label: z.string().optional() }).passthrough().optional(),
   [`${LTI_CLAIM}custom`]: z.record(z.string(), z.unknown()).optional(),
   name: z.string().optional(),
   email: z.string().optional(),
@@ -100,6 +102,11 @@ function customStrings(raw: Record<string, unknown> | undefined): Record<string,
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw ?? {})) if (typeof value === "string") out[key] = value;
   return out;
+}
+
+function contextTitleOf(context: { title?: string | undefined; label?: string | undefined } | undefined): string | null {
+  const title = context?.title?.trim() || context?.label?.trim();
+  return title ? title.slice(0, 200) : null;
 }
 
 const refuse = (reason: LaunchRefusal, message: string): LaunchResult => ({ ok: false, reason, message });
@@ -193,6 +200,7 @@ export async function verifyLaunch(input: VerifyLaunchInput): Promise<LaunchResu
       targetLinkUri: claims[`${LTI_CLAIM}target_link_uri`] ?? null,
       resourceLinkId: resourceLink?.id ?? null,
       contextId: claims[`${LTI_CLAIM}context`]?.id ?? null,
+      contextTitle: contextTitleOf(claims[`${LTI_CLAIM}context`]),
       roles: claims[`${LTI_CLAIM}roles`],
       name: claims.name ?? null,
       email: claims.email ?? null,

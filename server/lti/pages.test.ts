@@ -107,6 +107,18 @@ describe("deepLinkChoicePage", () => {
     expect(() => choicePage({ frameAncestors: [source] })).toThrow(/frameAncestors entry/);
   });
 
+  it("with an assignment, asks for its deadline and limits, prefills the default due date, and runs its one script under the nonce", () => {
+    const page = choicePage({ assignment: { defaultDueAt: "2026-12-10T23:59:00.000Z" } });
+    for (const name of ["title", "dueAtLocal", "dueAt", "lateUntilLocal", "lateUntil", "penaltyPercent", "penaltyUnit", "penaltyMax", "maxAttempts", "minMinutesBetween", "hiddenResults", "scorePolicy"]) {
+      expect(page.html).toContain(`name="${name}"`);
+    }
+    expect(page.html).toContain('data-iso="2026-12-10T23:59:00.000Z" value="2026-12-10T23:59"');
+    const nonce = nonceOf(page.contentSecurityPolicy, "script-src");
+    expect(page.html).toContain(`<script nonce="${nonce}">`);
+    expect(parseAutoPostForm(page.html).fields).toMatchObject({ context: "ctx.token.value", exercises: "all", dueAt: "", dueAtLocal: "2026-12-10T23:59" });
+    expect(choicePage().html).not.toContain("<script");
+  });
+
   it("rejects an empty list of choices", () => {
     expect(() => choicePage({ choices: [] })).toThrow(/at least one choice/);
   });

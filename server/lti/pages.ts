@@ -64,6 +64,8 @@ export interface DeepLinkChoicePageInput {
   /** The LMS origins allowed to frame the page; empty: none. */
   readonly frameAncestors: readonly string[];
   readonly title?: string;
+  /** Ask for the assignment's deadline and limits too; `defaultDueAt` (ISO 8601) prefills the due date. */
+  readonly assignment?: { readonly defaultDueAt: string | null };
 }
 
 export function deepLinkChoicePage(input: DeepLinkChoicePageInput): Page {
@@ -85,18 +87,60 @@ export function deepLinkChoicePage(input: DeepLinkChoicePageInput): Page {
 <legend>What should this link grade?</legend>
 ${choices}
 </fieldset>
-<button type="submit">Add to course</button>
+${input.assignment ? assignmentFieldset(input.assignment.defaultDueAt) : ""}<button type="submit">Add to course</button>
 </form>
 </main>`;
   const csp = [
     "default-src 'none'",
+    ...(input.assignment ? [`script-src 'nonce-${nonce}'`] : []),
     `style-src 'nonce-${nonce}'`,
     "form-action 'self'",
     "base-uri 'none'",
     frameAncestorsDirective(input.frameAncestors),
   ].join("; ");
-  return { html: htmlDocument(title, nonce, body), contentSecurityPolicy: csp };
+  return { html: htmlDocument(title, nonce, body, input.assignment ? LOCAL_DATES_SCRIPT : ""), contentSecurityPolicy: csp };
 }
+
+const field = (id: string, label: string, control: string, hint = "") =>
+  `<div class="choice"><label for="${id}">${label}</label> ${control}${hint ? ` <small>${hint}</small>` : ""}</div>`;
+const options = (values: readonly (readonly [string, string])[]) => values.map(([value, label]) => `<option value="${value}">${label}</option>`).join("");
+
+function assignmentFieldset(defaultDueAt: string | null): string {
+  const due = defaultDueAt === null ? "" : ` data-iso="${escapeHtml(defaultDueAt)}" value="${escapeHtml(defaultDueAt.slice(0, 16))}"`;
+  return `<fieldset>
+<legend>Deadline and limits (all optional)</legend>
+<p id="zone-note"><small>Times are UTC.</small></p>
+${field("title", "Title", `<input type="text" id="title" name="title" maxlength="200">`)}
+${field("dueAtLocal", "Due", `<input type="datetime-local" id="dueAtLocal" name="dueAtLocal"${due}><input type="hidden" name="dueAt" value="">`, defaultDueAt === null ? "" : "from the LMS gradebook column")}
+${field("lateUntilLocal", "Late submissions until", `<input type="datetime-local" id="lateUntilLocal" name="lateUntilLocal"><input type="hidden" name="lateUntil" value="">`)}
+${field("penaltyPercent", "Late penalty, percent", `<input type="number" id="penaltyPercent" name="penaltyPercent" min="0" max="100" step="any"> <label for="penaltyUnit">per</label> <select id="penaltyUnit" name="penaltyUnit">${options([["day", "started day"], ["hour", "started hour"]])}</select>`)}
+${field("penaltyMax", "Penalty at most, percent", `<input type="number" id="penaltyMax" name="penaltyMax" min="0" max="100" step="any">`)}
+${field("maxAttempts", "Attempts allowed", `<input type="number" id="maxAttempts" name="maxAttempts" min="1" step="1">`, "empty: unlimited")}
+${field("minMinutesBetween", "Minutes between attempts", `<input type="number" id="minMinutesBetween" name="minMinutesBetween" min="0" step="1">`)}
+${field("hiddenResults", "Hidden test results", `<select id="hiddenResults" name="hiddenResults">${options([["immediately", "shown at once"], ["after_due", "shown after the due date"], ["never", "never shown"]])}</select>`)}
+${field("scorePolicy", "Score sent to the LMS", `<select id="scorePolicy" name="scorePolicy">${options([["best", "best per exercise"], ["latest", "latest per exercise"]])}</select>`)}
+</fieldset>
+`;
+}
+
+/**
+ * datetime-local has no zone: the script shows the platform's default in the instructor's zone and
+ * posts each date as ISO 8601 (UTC) beside it, so the server never guesses a zone.
+ */
+const LOCAL_DATES_SCRIPT = `(function(){
+var pad=function(n){return String(n).padStart(2,"0")};
+var local=function(d){return d.getFullYear()+"-"+pad(d.getMonth()+1)+"-"+pad(d.getDate())+"T"+pad(d.getHours())+":"+pad(d.getMinutes())};
+var note=document.getElementById("zone-note");
+if(note)note.textContent="Times are in your time zone ("+Intl.DateTimeFormat().resolvedOptions().timeZone+").";
+document.querySelectorAll("input[type=datetime-local][data-iso]").forEach(function(input){input.value=local(new Date(input.dataset.iso))});
+var form=document.querySelector("form");
+form.addEventListener("submit",function(){
+document.querySelectorAll("input[type=datetime-local]").forEach(function(input){
+var iso=form.elements[input.name.replace(/Local$/,"")];
+if(iso)iso.value=input.value?new Date(input.value).toISOString():"";
+});
+});
+})();`;
 
 export interface AutoPostPageInput {
   /** Another origin (the platform): the only place the form may post to. */

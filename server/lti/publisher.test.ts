@@ -7,6 +7,7 @@ import { exercises } from "../../exercises/index.ts";
 import type { ExerciseId } from "../../exercises/types.ts";
 import type { Report } from "../../grader/report.ts";
 import { startTestPlatform, type TestPlatform } from "../../tests/helpers/lti-platform.ts";
+import { defaultAssignment } from "../storage/course-types.ts";
 import { openSqliteStorage } from "../storage/sqlite.ts";
 import type { LeasedQueueStorage, SubmissionRecord } from "../storage/types.ts";
 import { createToolKeyStore } from "./key-store.ts";
@@ -142,7 +143,7 @@ describe("score policy and the line item's exercises", () => {
     expect(received()).toEqual(given.map((scoreGiven) => expect.objectContaining({ path: "/lineitems/1/scores", userId: "sub-alice", scoreGiven, scoreMaximum: maximum })));
     const rows = await publications("alice");
     expect(rows).toEqual(given.map((scoreGiven, i) => expect.objectContaining({
-      state: "published", attempts: 1, statusCode: null, error: null, scoreGiven, scoreMaximum: maximum,
+      state: "published", attempts: 1, statusCode: 204, error: null, scoreGiven, scoreMaximum: maximum,
       submissionId: records[i]!.id, gradingAttempt: 1, registrationId, lineItemUrl: lineItemUrl(1),
     })));
     // The platform orders late deliveries by this timestamp: it is the publication's creation time.
@@ -212,8 +213,8 @@ it("two line items for one student: one publication each, to its own scores URL"
 describe("platform answers", () => {
   it.each([
     { name: "[400] -> failed, statusCode 400, attempts 1 (no retry)", script: [400], row: { state: "failed", statusCode: 400, attempts: 1 }, delivered: 0 },
-    { name: "[503] then 204 -> published, attempts 2", script: [503], row: { state: "published", statusCode: null, error: null, attempts: 2 }, delivered: 1 },
-    { name: "[429] then 204 -> published, attempts 2", script: [429], row: { state: "published", statusCode: null, error: null, attempts: 2 }, delivered: 1 },
+    { name: "[503] then 204 -> published, attempts 2", script: [503], row: { state: "published", statusCode: 204, error: null, attempts: 2 }, delivered: 1 },
+    { name: "[429] then 204 -> published, attempts 2", script: [429], row: { state: "published", statusCode: 204, error: null, attempts: 2 }, delivered: 1 },
     { name: "[503 x3] maxAttempts=3 -> failed, statusCode 503, attempts 3", script: [503, 503, 503], row: { state: "failed", statusCode: 503, attempts: 3 }, delivered: 0 },
   ])("$name", async ({ script, row, delivered }) => {
     const publisher = startPublisher({ ltiPublishMaxAttempts: 3, ltiPublishInitialBackoffMs: 1 });
@@ -293,5 +294,36 @@ describe("shutdown and resume", () => {
     await publisher.idle();
     expect(platform.scores).toHaveLength(delivered);
     expect(await publications("alice")).toEqual([expect.objectContaining({ id: pending.id, state })]);
+  });
+});
+
+describe("line items mapped to an assignment", () => {
+  it("publish the assignment's penalized score at its points, and publish again when recomputation changes it", async () => {
+    const publisher = startPublisher();
+    await storage.createCourse({ id: "cs101", title: "CS 101", now: 1 });
+    await storage.putAssignment({ ...defaultAssignment("cs101"), id: "hw1", exercises: ["zero_pad"], points: { zero_pad: 20 }, dueAt: 0, lateUntil: 1e15, latePenalty: { unit: "day", percentPerUnit: 25, maxPercent: 100 }, updatedAt: 1 });
+    await storage.linkResourceToAssignment({ issuer: platform.registration.issuer, resourceLinkId: "rl-hw1", course: "cs101", assignment: "hw1" });
+    await storage.upsertLtiLineItem({
+      student: "alice", registrationId, lineItemUrl: lineItemUrl(7), platformUserId: "sub-alice",
+      exercises: null, resourceLinkId: "rl-hw1", contextId: "ctx", updatedAt: Date.now(),
+    });
+    clock += 1000;
+    const created = await storage.createSubmission(
+      { student: "alice", submittedBy: "alice", source: "export {};", exercises: ["zero_pad"], callbackUrl: null, idempotencyKey: null, requestHash: "mapped", now: clock, course: "cs101", assignment: "hw1", late: { minutes: 10, penaltyPercent: 25 } },
+      { maxQueueDepth: 100 },
+    );
+    if (created.kind !== "created") throw new Error(created.kind);
+    const [job] = await storage.claimJobs({ limit: 1, leaseMs: 60_000, now: clock });
+    await storage.completeJob(job!, { status: "graded", report: report({ zero_pad: points("zero_pad") }) }, { startedAt: clock, finishedAt: clock + 1 });
+    publisher.gradingStored((await storage.getSubmission(created.submission.id))!);
+    await publisher.idle();
+    expect(received()).toEqual([expect.objectContaining({ path: "/lineitems/7/scores", scoreGiven: 15, scoreMaximum: 20 })]);
+
+    await storage.setLateness([{ id: created.submission.id, late: null }]);
+    publisher.rescored({ course: "cs101", assignment: "hw1", student: "alice", submissionId: created.submission.id });
+    publisher.rescored({ course: "cs101", assignment: "other", student: "alice", submissionId: created.submission.id });
+    await publisher.idle();
+    expect(received().map((s) => s.scoreGiven)).toEqual([15, 20]);
+    expect((await publications("alice")).map((p) => [p.state, p.statusCode, p.scoreGiven])).toEqual([["published", 204, 15], ["published", 204, 20]]);
   });
 });

@@ -2,7 +2,9 @@ import type { Logger } from "pino";
 import type { Exercise, ExerciseId } from "../../exercises/types.ts";
 import type { LtiLineItemLink, LtiPublicationRecord, LtiStorage } from "../storage/lti-types.ts";
 import { createBackgroundWork } from "../background.ts";
-import type { StoredGrading } from "../score-sink.ts";
+import type { RescoreSink, StoredGrading } from "../score-sink.ts";
+import { assignmentGradebook } from "../scoring.ts";
+import { DEFAULT_ASSIGNMENT, DEFAULT_COURSE, type AssignmentRecord, type CourseStorage } from "../storage/course-types.ts";
 import type { SubmissionStorage } from "../storage/types.ts";
 import { createAgsClient, type AgsClient } from "./ags.ts";
 import type { ToolKeys } from "./tool-keys.ts";
@@ -25,7 +27,7 @@ class Abandoned extends Error {}
  * shutdown stays pending and is sent again by `resumePending` at the next start.
  */
 export function createScorePublisher({ storage, signer, exercises, config, log, fetchImpl, now = Date.now }: {
-  storage: Pick<SubmissionStorage, "gradebook" | "listSubmissions"> & LtiStorage;
+  storage: Pick<SubmissionStorage, "getSubmission"> & Pick<CourseStorage, "getAssignment" | "assignmentCells" | "assignmentForResourceLink"> & LtiStorage;
   signer: Pick<ToolKeys, "sign">;
   exercises: readonly Exercise[];
   config: ScorePublisherConfig;
@@ -34,7 +36,6 @@ export function createScorePublisher({ storage, signer, exercises, config, log, 
   now?: () => number;
 }) {
   const work = createBackgroundWork(log);
-  const points = new Map<ExerciseId, number>(exercises.map((e) => [e.id, e.points]));
   const sleep = async (ms: number): Promise<void> => {
     if (!(await work.sleep(ms))) throw new Abandoned();
   };
@@ -47,27 +48,26 @@ export function createScorePublisher({ storage, signer, exercises, config, log, 
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
   });
 
-  const selection = (link: LtiLineItemLink): ExerciseId[] => (link.exercises ? [...link.exercises] : [...points.keys()]);
-
-  async function bestScore(student: string, ids: readonly ExerciseId[]): Promise<number> {
-    const cells = await storage.gradebook({ student });
-    return cells.filter((c) => c.student === student && ids.includes(c.exercise)).reduce((sum, c) => sum + c.score, 0);
+  /**
+   * What a line item grades: the assignment its resource link was mapped to (deep linking), or,
+   * for a link from before courses, `default`'s at the link's exercises and AUTOGRADE_LTI_SCORE_POLICY.
+   */
+  async function assignmentOf(link: LtiLineItemLink): Promise<AssignmentRecord | null> {
+    if (link.resourceLinkId !== null) {
+      const registration = await storage.getLtiRegistration(link.registrationId);
+      const mapped = registration ? await storage.assignmentForResourceLink(registration.issuer, link.resourceLinkId) : null;
+      if (mapped) return storage.getAssignment(mapped.course, mapped.assignment);
+    }
+    const fallback = await storage.getAssignment(DEFAULT_COURSE, DEFAULT_ASSIGNMENT);
+    if (!fallback) return null;
+    const ids: readonly ExerciseId[] | null = link.exercises ?? fallback.exercises;
+    return { ...fallback, exercises: ids, scorePolicy: config.ltiScorePolicy };
   }
 
-  /** Per exercise, the score from the newest graded submission that graded it. */
-  async function latestScore(student: string, ids: readonly ExerciseId[]): Promise<number> {
-    const found = new Map<ExerciseId, number>();
-    let cursor: string | undefined;
-    do {
-      const page = await storage.listSubmissions({ student, limit: 100, ...(cursor ? { cursor } : {}) });
-      for (const record of page.items) {
-        for (const result of record.latest?.report?.exercises ?? []) {
-          if (ids.includes(result.id) && !found.has(result.id)) found.set(result.id, result.score);
-        }
-      }
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor && found.size < ids.length);
-    return [...found.values()].reduce((sum, s) => sum + s, 0);
+  /** The student's score for the assignment as its gradebook counts it: late penalties applied, per its score policy. */
+  async function scoreOf(assignment: AssignmentRecord, student: string): Promise<{ scoreGiven: number; scoreMaximum: number }> {
+    const book = assignmentGradebook(assignment, exercises, await storage.assignmentCells(assignment.course, assignment.id, student));
+    return { scoreGiven: book.students.find((s) => s.student === student)?.total ?? 0, scoreMaximum: book.maxTotal };
   }
 
   async function send(publication: LtiPublicationRecord, platformUserId: string): Promise<void> {
@@ -92,22 +92,22 @@ export function createScorePublisher({ storage, signer, exercises, config, log, 
       throw err;
     }
     const update = result.ok
-      ? { state: "published" as const, attempts: result.attempts, statusCode: null, error: null, now: now() }
+      ? { state: "published" as const, attempts: result.attempts, statusCode: result.status, error: null, now: now() }
       : { state: "failed" as const, attempts: result.attempts, statusCode: result.status ?? null, error: result.message, now: now() };
     await storage.updateLtiPublication(publication.id, update);
     if (result.ok) plog.info({ score: publication.scoreGiven, attempts: result.attempts }, "score published to the LMS");
     else plog.warn({ status: result.status, attempts: result.attempts, error: result.message }, "score publication failed");
   }
 
-  async function publishFor(submissionId: string, student: string, gradingAttempt: number): Promise<void> {
+  async function publishFor(submissionId: string, student: string, gradingAttempt: number, only?: { course: string; assignment: string }): Promise<void> {
     const links = await storage.listLtiLineItems(student);
     for (const link of links) {
       // Stopping: the remaining links get their publication from the next grading, not a late request now.
       if (work.stopping()) return;
-      const ids = selection(link);
-      const scoreMaximum = ids.reduce((sum, id) => sum + (points.get(id) ?? 0), 0);
+      const assignment = await assignmentOf(link);
+      if (!assignment || (only && (assignment.course !== only.course || assignment.id !== only.assignment))) continue;
+      const { scoreGiven, scoreMaximum } = await scoreOf(assignment, student);
       if (scoreMaximum <= 0) continue;
-      const scoreGiven = config.ltiScorePolicy === "best" ? await bestScore(student, ids) : await latestScore(student, ids);
       const publication = await storage.createLtiPublication({
         student,
         registrationId: link.registrationId,
@@ -122,7 +122,17 @@ export function createScorePublisher({ storage, signer, exercises, config, log, 
     }
   }
 
+  const rescored: RescoreSink["rescored"] = ({ course, assignment, student, submissionId }) => {
+    if (work.stopping()) return;
+    work.run((async () => {
+      const record = await storage.getSubmission(submissionId);
+      if (record?.latest?.status === "graded") await publishFor(submissionId, student, record.latest.attempt, { course, assignment });
+    })(), "score re-publication crashed", { submissionId });
+  };
+
   return {
+    /** Recomputed penalties changed the student's score: publish it again to the line items of that assignment. */
+    rescored,
     /** A grading was stored: publish for each of the student's line items (in the background). */
     gradingStored({ id, student, latest }: StoredGrading): void {
       if (work.stopping() || latest?.status !== "graded") return;

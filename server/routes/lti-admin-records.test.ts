@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToolKeyStore } from "../lti/key-store.ts";
 import { openSqliteStorage } from "../storage/sqlite.ts";
 import type { LeasedQueueStorage } from "../storage/types.ts";
-import { buildLtiAdminApp, caller, type App } from "./lti-admin.harness.ts";
+import { buildLtiAdminApp, caller, STUDENT, type App } from "./lti-admin.harness.ts";
 
 /** What reached the LMS, for staff: publications and launched users (the rest is in lti-admin.test.ts). */
 let dir: string;
@@ -83,5 +83,38 @@ describe("GET /lti/publications and /lti/users", () => {
     const r = await call("GET", "/lti/users");
     expect(r.status).toBe(200);
     expect(r.json.users).toContainEqual({ ...erin, createdAt: "2026-02-01T00:00:00.000Z", lastLaunchAt: "2026-02-01T00:00:00.000Z" });
+  });
+});
+
+describe("PUT /lti/contexts (several LMS contexts, one course)", () => {
+  const issuer = "https://lms.example.edu";
+  beforeAll(async () => {
+    await storage.createCourse({ id: "cs101", title: "CS 101", now: 1 });
+    await storage.createCourse({ id: "cs102", title: "CS 102", now: 1 });
+  });
+
+  it("links two sections to one course, idempotently, and refuses moving a linked section to another course", async () => {
+    expect(await call("PUT", "/lti/contexts", { body: { issuer, contextId: "sec-a", course: "cs101" } })).toMatchObject({ status: 200, json: { course: "cs101", created: true } });
+    expect(await call("PUT", "/lti/contexts", { body: { issuer, contextId: "sec-b", course: "cs101" } })).toMatchObject({ status: 200, json: { created: true } });
+    expect(await call("PUT", "/lti/contexts", { body: { issuer, contextId: "sec-a", course: "cs101" } })).toMatchObject({ status: 200, json: { created: false } });
+    expect(await storage.courseForLtiContext(issuer, "sec-a")).toBe("cs101");
+    expect(await storage.courseForLtiContext(issuer, "sec-b")).toBe("cs101");
+    const moved = await call("PUT", "/lti/contexts", { body: { issuer, contextId: "sec-a", course: "cs102" } });
+    expect(moved).toMatchObject({ status: 409, json: { error: "conflict", details: { field: "contextId", course: "cs101" } } });
+    expect(await storage.courseForLtiContext(issuer, "sec-a")).toBe("cs101");
+  });
+
+  it.each([
+    ["an unknown course", { issuer, contextId: "sec-c", course: "nope" }, 404, "course"],
+    ["an issuer that is not a URL", { issuer: "lms", contextId: "sec-c", course: "cs101" }, 400, "issuer"],
+    ["an empty context id", { issuer, contextId: "", course: "cs101" }, 400, "contextId"],
+  ])("refuses %s, naming the field", async (_name, body, status, field) => {
+    const r = await call("PUT", "/lti/contexts", { body });
+    expect(r.status).toBe(status);
+    expect(JSON.stringify(r.json)).toContain(field);
+  });
+
+  it("is for staff API keys only", async () => {
+    expect((await call("PUT", "/lti/contexts", { body: { issuer, contextId: "sec-d", course: "cs101" }, key: STUDENT })).status).toBe(403);
   });
 });

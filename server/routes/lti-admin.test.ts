@@ -77,6 +77,7 @@ describe("GET /lti/tool", () => {
     expect(r.json).toEqual({
       loginUrl: "http://grader.example.edu:8443/lti/login",
       launchUrl: "http://grader.example.edu:8443/lti/launch",
+      deepLinkingRequestUrl: "http://grader.example.edu:8443/lti/launch",
       deepLinkUrl: "http://grader.example.edu:8443/lti/deep-link",
       jwksUrl: "http://grader.example.edu:8443/.well-known/jwks.json",
       currentKid: keys.currentKid(),

@@ -3,7 +3,7 @@ import type { AppDeps } from "../app-deps.ts";
 import { requireAdmin } from "../auth.ts";
 import { ApiError } from "../errors.ts";
 import {
-  deploymentsRequest, keyParams, keyRetirement, keyRotation, ltiUserList, publicationList, publicationQuery,
+  contextLinkRequest, contextLinkView, deploymentsRequest, keyParams, keyRetirement, keyRotation, ltiUserList, publicationList, publicationQuery,
   registrationList, registrationParams, registrationRemoved, registrationRequest, registrationView, toolConfiguration,
   type RegistrationView,
 } from "../lti/admin-schemas.ts";
@@ -44,6 +44,7 @@ export const ltiAdminRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       return {
         loginUrl: urls.loginUrl,
         launchUrl: urls.launchUrl,
+        deepLinkingRequestUrl: urls.launchUrl,
         deepLinkUrl: urls.deepLinkUrl,
         jwksUrl: urls.jwksUrl,
         currentKid: schedule.signingKid,
@@ -77,6 +78,29 @@ export const ltiAdminRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       }
       request.log.info({ registrationId: created.id, issuer: created.issuer, clientId: created.clientId }, "LTI platform registered");
       return reply.code(201).send(registrationOut(created));
+    },
+  );
+
+  app.put(
+    "/lti/contexts",
+    {
+      schema: {
+        tags,
+        description: "Links an LMS context (issuer + context id) to an existing course, so several LMS courses or sections share one autograde course; 409 when the context already belongs to another course.",
+        body: contextLinkRequest,
+        response: { 200: contextLinkView, 404: errorBody, 409: errorBody, ...errors },
+      },
+    },
+    async (request) => {
+      const { issuer, contextId, course } = request.body;
+      if (!(await storage.getCourse(course))) throw new ApiError(404, "unknown_course", `no course ${course}`, { field: "course" });
+      const before = await storage.courseForLtiContext(issuer, contextId);
+      if (before !== null && before !== course) throw new ApiError(409, "conflict", `context ${contextId} of ${issuer} already belongs to course ${before}`, { field: "contextId", course: before });
+      await storage.linkLtiContext({ issuer, contextId, course, now: Date.now() });
+      const after = await storage.courseForLtiContext(issuer, contextId);
+      if (after !== course) throw new ApiError(409, "conflict", `context ${contextId} of ${issuer} already belongs to course ${after}`, { field: "contextId", course: after });
+      request.log.info({ issuer, contextId, course }, "LMS context linked to a course");
+      return { issuer, contextId, course, created: before === null };
     },
   );
 

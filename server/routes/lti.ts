@@ -3,15 +3,18 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppDeps } from "../app-deps.ts";
 import { generateLaunchToken, hashSecret } from "../auth.ts";
-import type { ApiRole } from "../config.ts";
 import { ApiError } from "../errors.ts";
-import { buildDeepLinkingResponse, parseExercisesCustom, signDeepLinkContext, verifyDeepLinkContext } from "../lti/deep-linking.ts";
+import { AGS_LINEITEM_READ_SCOPE, AGS_LINEITEM_SCOPE, createAgsClient } from "../lti/ags.ts";
+import { assignmentForLaunch, courseForLaunch, sessionRoleOf } from "../lti/course-link.ts";
+import { createDeepLinkFlow } from "../lti/deep-link-flow.ts";
+import { parseExercisesCustom } from "../lti/deep-linking.ts";
 import { buildLoginRedirect, createJwksResolver, verifyLaunch, type Launch } from "../lti/launch.ts";
-import { autoPostPage, deepLinkChoicePage, type Page } from "../lti/pages.ts";
+import type { Page } from "../lti/pages.ts";
 import { createStorageBinding, fromToolPage, storageValueMatches, type StateBinding } from "../lti/storage-binding.ts";
 import { platformStorageKey, storageLaunchPage, storageLoginPage, STORAGE_VALUE_FIELD } from "../lti/storage-pages.ts";
 import { AGS_SCORE_SCOPE } from "../lti/registration.ts";
 import { publicOrigin, toolUrls } from "../lti/urls.ts";
+import { DEFAULT_ASSIGNMENT, DEFAULT_COURSE } from "../storage/course-types.ts";
 import type { LtiLoginState, LtiRegistrationRecord } from "../storage/lti-types.ts";
 
 const loginParams = z.object({
@@ -31,25 +34,17 @@ const launchBody = z.object({
 /** Posted by the launch page once it has read the login's secret back from the platform storage. */
 const continueBody = launchBody.extend({ [STORAGE_VALUE_FIELD]: z.string().max(1024).optional() });
 const CONTINUE_PATH = "/lti/launch/continue";
+/** The deadline and limit fields are read by deep-link-assignment.ts; only these two are needed here. */
 const deepLinkBody = z.object({
   context: z.string().min(1, "context is required"),
   exercises: z.string().min(1, "choose what the link grades"),
-});
+}).passthrough();
 
-/**
- * LIS roles that make a launch a staff session. Its principal has origin "lti": course-staff rights
- * only (gradebook, submissions, regrades), never administration (requireAdmin in auth.ts). Instructor
- * sub-roles, TeachingAssistant among them, match the prefix below and get no more than that.
- */
-const STAFF_ROLES = [
-  "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",
-  "http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator",
-  "http://purl.imsglobal.org/vocab/lis/v2/membership#ContentDeveloper",
-  "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
-  "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",
-];
-const roleOf = (launch: Launch): ApiRole =>
-  launch.roles.some((r) => STAFF_ROLES.includes(r) || r.startsWith("http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#")) ? "staff" : "student";
+/** Where the page starts: the token, and the course and assignment when the link is not `default`'s. */
+function launchFragment(token: string, course: string, assignment: string): string {
+  if (course === DEFAULT_COURSE && assignment === DEFAULT_ASSIGNMENT) return `/#launch=${token}`;
+  return `/#${new URLSearchParams({ launch: token, course, assignment })}`;
+}
 
 /** A stable principal name in the safe alphabet: issuers and subs are arbitrary strings. */
 export const studentNameFor = (userKey: string) => `lti-${createHash("sha256").update(userKey, "utf8").digest("hex").slice(0, 20)}`;
@@ -142,7 +137,8 @@ export const ltiRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   app.get("/lti/login", hidden, login);
   app.post("/lti/login", hidden, login);
 
-  async function startSession(registration: LtiRegistrationRecord, launch: Launch): Promise<string> {
+  /** The link's course and assignment decide what the page shows and which exercises the LMS column grades. */
+  async function startSession(registration: LtiRegistrationRecord, launch: Launch): Promise<{ token: string; course: string; assignment: string }> {
     const now = Date.now();
     const user = await storage.upsertLtiUser({
       userKey: launch.userKey,
@@ -153,16 +149,18 @@ export const ltiRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       email: launch.email,
       now,
     });
+    const selection = parseExercisesCustom(launch.custom.exercises, catalogueIds);
+    if (!selection.ok) throw refuse("bad_custom_exercises", selection.message);
+    const { course, role } = await courseForLaunch(storage, launch, user.student, now);
+    const { assignment, exercises: graded } = await assignmentForLaunch(storage, launch, course, selection.exercises);
     const lineItem = launch.ags?.lineitem;
     if (lineItem && launch.ags?.scope.includes(AGS_SCORE_SCOPE)) {
-      const selection = parseExercisesCustom(launch.custom.exercises, catalogueIds);
-      if (!selection.ok) throw refuse("bad_custom_exercises", selection.message);
       await storage.upsertLtiLineItem({
         student: user.student,
         registrationId: registration.id,
         lineItemUrl: lineItem,
         platformUserId: launch.subject,
-        exercises: selection.exercises,
+        exercises: graded,
         resourceLinkId: launch.resourceLinkId,
         contextId: launch.contextId,
         updatedAt: now,
@@ -173,13 +171,29 @@ export const ltiRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       id: randomUUID(),
       tokenHash: hashSecret(token),
       student: user.student,
-      role: roleOf(launch),
+      role: sessionRoleOf(role),
       userKey: launch.userKey,
       expiresAt: now + config.ltiSessionTtlMs,
       now,
     });
-    return token;
+    return { token, course, assignment };
   }
+
+  const ags = createAgsClient({ toolKeys: { sign: (payload, options) => toolKeys.sign(payload, options) }, maxAttempts: 1 });
+  const deepLinks = createDeepLinkFlow({
+    storage,
+    exercises,
+    currentKeys: () => toolKeys.current(),
+    frameAncestors: config.ltiFrameAncestors,
+    async lineItemEndDate(launch, registration) {
+      const url = launch.ags?.lineitem;
+      if (!url || !launch.ags?.scope.some((scope) => scope === AGS_LINEITEM_SCOPE || scope === AGS_LINEITEM_READ_SCOPE)) return null;
+      const read = await ags.readLineItem(registration, url);
+      if (read.ok) return read.lineItem.endDateTime;
+      app.log.warn({ lineItem: url, status: read.ok ? undefined : read.status, error: read.message }, "the platform's line item could not be read: no default due date");
+      return null;
+    },
+  });
 
   const unknownState = () => refuse("unknown_state", "the login state is unknown, expired or already used: open the link again from the course page");
 
@@ -234,50 +248,16 @@ export const ltiRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     request.log.info({ issuer: launch.issuer, deploymentId: launch.deploymentId, messageType: launch.messageType, stateBinding }, "LTI launch");
 
     if (launch.messageType === "LtiDeepLinkingRequest") {
-      const contextToken = await signDeepLinkContext(await toolKeys.current(), {
-        registrationId: registration.id,
-        issuer: registration.issuer,
-        clientId: registration.clientId,
-        deploymentId: launch.deploymentId,
-        deepLinkReturnUrl: launch.deepLinkReturnUrl!,
-        ...(launch.deepLinkData !== null ? { data: launch.deepLinkData } : {}),
-      }, { expiresInSeconds: 3600 });
-      const total = exercises.reduce((sum, e) => sum + e.points, 0);
-      return sendPage(reply, deepLinkChoicePage({
-        action: urls(request).deepLinkUrl,
-        contextToken,
-        choices: [
-          { value: "all", label: `All ${exercises.length} exercises`, points: total },
-          ...exercises.map((e) => ({ value: e.id, label: `${e.id}: ${e.title}`, points: e.points })),
-        ],
-        frameAncestors: config.ltiFrameAncestors,
-      }));
+      const principal = studentNameFor(launch.userKey);
+      return sendPage(reply, await deepLinks.requestPage({ registration, launch, principal, action: urls(request).deepLinkUrl, now: Date.now() }));
     }
-    const token = await startSession(registration, launch);
+    const { token, course, assignment } = await startSession(registration, launch);
     // The fragment never reaches a server or a Referer; the page moves it to sessionStorage at once.
-    return reply.code(303).header("cache-control", "no-store").redirect(`/#launch=${token}`);
+    return reply.code(303).header("cache-control", "no-store").redirect(launchFragment(token, course, assignment));
   }
 
   app.post("/lti/deep-link", hidden, async (request, reply) => {
     const body = parseOrThrow(deepLinkBody, request.body);
-    const keys = await toolKeys.current();
-    const context = await verifyDeepLinkContext(keys, body.context);
-    if (!context.ok) throw new ApiError(400, "invalid_deep_link_context", context.message, { reason: context.reason });
-    const selection = parseExercisesCustom(body.exercises, catalogueIds);
-    if (!selection.ok) throw new ApiError(400, "validation_error", selection.message, { field: "exercises" });
-    const chosen = selection.exercises === null ? exercises : exercises.filter((e) => selection.exercises!.includes(e.id));
-    const title = selection.exercises === null ? "autograde: convolution and pooling exercises" : `autograde: ${chosen.map((e) => e.id).join(", ")}`;
-    const jwt = await buildDeepLinkingResponse({
-      toolKeys: keys,
-      ctx: context.ctx,
-      items: [{
-        title,
-        url: urls(request).launchUrl,
-        scoreMaximum: chosen.reduce((sum, e) => sum + e.points, 0),
-        resourceId: selection.exercises === null ? "all" : selection.exercises.join(","),
-        exercises: selection.exercises,
-      }],
-    });
-    return sendPage(reply, autoPostPage({ action: context.ctx.deepLinkReturnUrl, fields: { JWT: jwt }, title: "Returning to the course", frameAncestors: config.ltiFrameAncestors }));
+    return sendPage(reply, await deepLinks.respond({ body, context: body.context, exercises: body.exercises, launchUrl: urls(request).launchUrl, now: Date.now() }));
   });
 };

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppDeps } from "../app-deps.ts";
-import { requireAdmin, requireStaff } from "../auth.ts";
+import { isAdmin, requireAdmin, requireStaff } from "../auth.ts";
+import { courseRole, isCourseStaff } from "../course-access.ts";
 import { ApiError } from "../errors.ts";
 import { buildGradebook, gradebookCsv } from "../gradebook.ts";
+import { DEFAULT_COURSE } from "../storage/course-types.ts";
 import {
   bulkRegradeAccepted, bulkRegradeRequest, deliveryList, errorBody, gradebook, gradebookQuery,
   regradeAccepted, submissionParams,
@@ -32,6 +34,11 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     "/submissions/:id/regrade",
     { schema: { tags: ["staff"], description: "Grade again as a new attempt; earlier attempts stay in the history.", params: submissionParams, response: { 202: regradeAccepted, ...errors } } },
     async (request, reply) => {
+      // Course staff regrade their own course's submissions only; another course's is as if absent.
+      const existing = await storage.getSubmission(request.params.id);
+      if (!existing || !isCourseStaff(await courseRole(storage, request.principal, existing.course))) {
+        throw new ApiError(404, "not_found", `no submission ${request.params.id}`);
+      }
       const result = await storage.enqueueRegrade(request.params.id, Date.now());
       if (!result) throw new ApiError(404, "not_found", `no submission ${request.params.id}`);
       request.log.info({ submissionId: request.params.id, attempt: result.attempt, queued: result.queued }, "regrade requested");
@@ -45,7 +52,12 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     "/regrade",
     { schema: { tags: ["staff"], description: "Regrade every finished submission (optionally those including one exercise, or of one student).", body: bulkRegradeRequest, response: { 202: bulkRegradeAccepted, ...errors } } },
     async (request, reply) => {
-      const queued = await storage.enqueueBulkRegrade(request.body, Date.now());
+      // Only a staff API key regrades across courses; anyone else names (or defaults to) a course they are staff of.
+      const course = request.body.course ?? (isAdmin(request.principal) ? undefined : DEFAULT_COURSE);
+      if (course !== undefined && !isCourseStaff(await courseRole(storage, request.principal, course))) {
+        throw new ApiError(403, "forbidden", `course: you are not staff of course ${course}`, { field: "course" });
+      }
+      const queued = await storage.enqueueBulkRegrade({ ...request.body, ...(course === undefined ? {} : { course }) }, Date.now());
       request.log.info({ ...request.body, queued }, "bulk regrade requested");
       deps.queue.notify();
       return reply.code(202).send({ queued });

@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppDeps } from "../app-deps.ts";
-import { isAdmin } from "../auth.ts";
+import { isAdmin, type Principal } from "../auth.ts";
+import { courseRole, isCourseStaff } from "../course-access.ts";
+import { admit, attemptLimits, attemptRefusal, releaseTime } from "../policy/admission.ts";
 import { ApiError } from "../errors.ts";
 import {
   errorBody, gradingHistory, reportQuery, submissionAccepted, submissionList, submissionListQuery, submissionParams,
@@ -11,71 +13,58 @@ import {
 import { InvalidCursorError, type SubmissionRecord } from "../storage/types.ts";
 import { formatters } from "../../grader/formats/index.ts";
 import { sourceOverLimit } from "../../grader/source-limit.ts";
-import { gradingView, reportFor, submissionView } from "../views.ts";
+import type { CourseRole } from "../storage/course-types.ts";
+import { idempotencyKeyOf, multipartToBody } from "./submission-input.ts";
+import { gradingView, holdReport, reportFor, submissionContexts, submissionView, type Viewer } from "../views.ts";
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 429: errorBody, 503: errorBody };
 const FINAL = new Set(["graded", "error"]);
-
-/**
- * A multipart upload (`source` or `file` as a .ts file, `exercises` comma-separated or repeated,
- * `callbackUrl`) is reshaped into the JSON body before validation, so both go through one schema.
- */
-async function multipartToBody(request: FastifyRequest): Promise<void> {
-  if (!request.isMultipart()) return;
-  const body: Record<string, unknown> = {};
-  const exercises: string[] = [];
-  try {
-    await readParts(request, body, exercises);
-  } catch (err) {
-    // The parser's own errors (no boundary, a truncated or non-multipart body) carry no status: they are the client's.
-    if (err instanceof ApiError || typeof (err as { statusCode?: unknown }).statusCode === "number") throw err;
-    throw new ApiError(400, "malformed_multipart", `the multipart body could not be read: ${(err as Error).message}`);
-  }
-  if (exercises.length > 0) body.exercises = exercises;
-  request.body = body;
-}
-
-async function readParts(request: FastifyRequest, body: Record<string, unknown>, exercises: string[]): Promise<void> {
-  for await (const part of request.parts()) {
-    if (part.type === "file") {
-      if (!/\.(ts|mts)$/i.test(part.filename)) {
-        await part.toBuffer();
-        throw new ApiError(400, "validation_error", `source: upload a .ts file (got ${JSON.stringify(part.filename)})`, { field: "source" });
-      }
-      body.source = (await part.toBuffer()).toString("utf8");
-    } else if (part.fieldname === "exercises") {
-      exercises.push(...String(part.value).split(",").map((s) => s.trim()).filter(Boolean));
-    } else if (part.fieldname === "source" || part.fieldname === "callbackUrl") {
-      body[part.fieldname] = part.value;
-    } else {
-      throw new ApiError(400, "validation_error", `unknown form field ${JSON.stringify(part.fieldname)}`, { field: part.fieldname });
-    }
-  }
-}
-
-function idempotencyKeyOf(request: FastifyRequest): string | null {
-  const header = request.headers["idempotency-key"];
-  if (header === undefined) return null;
-  if (typeof header !== "string" || header.length < 1 || header.length > 255) {
-    throw new ApiError(400, "validation_error", "Idempotency-Key: send one key of 1-255 characters", { field: "Idempotency-Key" });
-  }
-  return header;
-}
 
 function parseTime(iso: string | undefined): number | undefined {
   return iso === undefined ? undefined : Date.parse(iso);
 }
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
 export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const { storage, config } = deps;
+  const now = deps.now ?? Date.now;
+  const contexts = () => submissionContexts(storage, deps.exercises, now());
+  /** Course staff see the submissions of their course in full; everyone else their own, redacted. */
+  const viewerIn = (role: CourseRole | null): Viewer => ({ role: isCourseStaff(role) ? "staff" : "student" });
 
-  async function visible(request: FastifyRequest, id: string): Promise<SubmissionRecord> {
+  async function visible(request: FastifyRequest, id: string): Promise<{ record: SubmissionRecord; viewer: Viewer }> {
     const record = await storage.getSubmission(id);
-    // Another student's submission is indistinguishable from a missing one.
-    if (!record || (request.principal.role === "student" && record.student !== request.principal.name)) {
+    const role = record ? await courseRole(storage, request.principal, record.course) : null;
+    // Another student's submission, or one of a course the caller does not staff, is indistinguishable from a missing one.
+    if (!record || (!isCourseStaff(role) && record.student !== request.principal.name)) {
       throw new ApiError(404, "not_found", `no submission ${id}`);
     }
-    return record;
+    return { record, viewer: viewerIn(role) };
+  }
+
+  /** The course, assignment and exercises a submission goes to, and whether it is taken now. */
+  async function placement(principal: Principal, body: { course?: string | undefined; assignment?: string | undefined; exercises?: readonly string[] | undefined }, at: number) {
+    const courseId = body.course ?? "default";
+    const role = (await storage.getCourse(courseId)) ? await courseRole(storage, principal, courseId) : null;
+    if (role === null) throw new ApiError(400, "unknown_course", `course: no course ${JSON.stringify(courseId)} that you belong to`, { field: "course" });
+    const assignment = await storage.getAssignment(courseId, body.assignment ?? "default");
+    if (!assignment) throw new ApiError(400, "unknown_assignment", `assignment: course ${courseId} has no assignment ${JSON.stringify(body.assignment)}`, { field: "assignment" });
+    const outside = assignment.exercises === null ? [] : (body.exercises ?? []).filter((id) => !assignment.exercises!.includes(id as never));
+    if (outside.length > 0) {
+      throw new ApiError(400, "validation_error", `exercises: ${outside.join(", ")} ${outside.length === 1 ? "is" : "are"} not part of assignment ${assignment.id} (${assignment.exercises!.join(", ")})`,
+        { field: "exercises", allowed: assignment.exercises });
+    }
+    const staff = isCourseStaff(role);
+    const extension = staff ? null : (await storage.listExtensions(courseId, assignment.id)).find((e) => e.student === principal.name) ?? null;
+    const admission = admit({ assignment, extension, staff, now: at });
+    if (admission.kind === "not_open") {
+      throw new ApiError(403, "assignment_not_open", `assignment ${assignment.id} opens at ${iso(admission.opensAt)}`, { opensAt: iso(admission.opensAt) });
+    }
+    if (admission.kind === "closed") {
+      throw new ApiError(403, "assignment_closed", `assignment ${assignment.id} closed at ${iso(admission.closedAt)}`, { closedAt: iso(admission.closedAt) });
+    }
+    return { role, assignment, late: admission.late, attempts: attemptLimits(assignment, staff) };
   }
 
   app.post(
@@ -99,6 +88,8 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       }
       if (deps.draining()) throw new ApiError(503, "draining", "the server is shutting down; retry shortly", undefined, { "retry-after": "5" });
       const { source, exercises, callbackUrl } = request.body;
+      const submittedAt = now();
+      const placed = await placement(principal, request.body, submittedAt);
       const overLimit = sourceOverLimit(source, config.grader.maxSourceBytes);
       if (overLimit) {
         const { bytes, limitBytes } = overLimit;
@@ -106,21 +97,30 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       }
       const idempotencyKey = idempotencyKeyOf(request);
       const requestHash = createHash("sha256")
-        .update(JSON.stringify([source, exercises ?? null, callbackUrl ?? null]))
+        // Course and assignment join the hash only when given, so a retry of a request from before courses still replays.
+        .update(JSON.stringify([source, exercises ?? null, callbackUrl ?? null, ...(request.body.course || request.body.assignment ? [placed.assignment.course, placed.assignment.id] : [])]))
         .digest("hex");
       const result = await storage.createSubmission(
         {
           student: principal.name,
           submittedBy: principal.keyId,
           source,
-          exercises: exercises ? [...new Set(exercises)] : null,
+          exercises: exercises ? [...new Set(exercises)] : placed.assignment.exercises ? [...placed.assignment.exercises] : null,
           callbackUrl: callbackUrl ?? null,
           idempotencyKey,
           requestHash,
-          now: Date.now(),
+          now: submittedAt,
+          course: placed.assignment.course,
+          assignment: placed.assignment.id,
+          late: placed.late,
+          submitterRole: placed.role,
         },
-        // Staff API keys are exempt: a bulk upload by course staff is not one student hogging the queue.
-        { maxQueueDepth: config.maxQueueDepth, maxQueuedPerSubmitter: isAdmin(principal) ? null : config.maxQueuedPerStudent },
+        {
+          maxQueueDepth: config.maxQueueDepth,
+          // Staff API keys are exempt: a bulk upload by course staff is not one student hogging the queue.
+          maxQueuedPerSubmitter: isAdmin(principal) ? null : config.maxQueuedPerStudent,
+          ...(placed.attempts ? { attempts: placed.attempts } : {}),
+        },
       );
       if (result.kind === "idempotency_conflict") {
         throw new ApiError(409, "idempotency_conflict", "this Idempotency-Key was used with a different body", { submissionId: result.existingId });
@@ -128,6 +128,14 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       if (result.kind === "too_many_queued") {
         throw new ApiError(429, "too_many_queued", `${result.queued} of your submissions are still waiting to be graded (at most ${result.max}); retry once one is graded`,
           { queued: result.queued, max: result.max }, { "retry-after": "15" });
+      }
+      if (result.kind === "attempt_limit") {
+        const details = attemptRefusal(placed.assignment, result, submittedAt);
+        const message = details.retryAt === undefined
+          ? `you have used ${details.used} of ${details.maxAttempts} attempts at assignment ${placed.assignment.id}`
+          : `wait until ${iso(details.retryAt)} before your next attempt at assignment ${placed.assignment.id}`;
+        throw new ApiError(429, "attempt_limit", message, { ...details, ...(details.retryAt === undefined ? {} : { retryAt: iso(details.retryAt) }) },
+          details.retryAt === undefined ? {} : { "retry-after": String(Math.max(1, Math.ceil((details.retryAt - submittedAt) / 1000))) });
       }
       if (result.kind === "queue_full") {
         throw new ApiError(503, "queue_full", `the grading queue is full (${result.depth} waiting); retry later`, undefined, { "retry-after": "30" });
@@ -149,7 +157,7 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
         record = (await storage.getSubmission(record.id)) ?? record;
       }
       if (request.query.wait === "true" && FINAL.has(record.status)) {
-        return reply.code(200).send(submissionView(principal, record, { withReport: true }));
+        return reply.code(200).send(submissionView(viewerIn(placed.role), record, { withReport: true, context: await contexts()(record) }));
       }
       return reply.code(202).header("location", `/v1/submissions/${record.id}`).send({ id: record.id, status: record.status });
     },
@@ -168,15 +176,22 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     async (request) => {
       const { principal } = request;
       const q = request.query;
-      if (principal.role === "student" && q.student !== undefined && q.student !== principal.name) {
+      // Staff of a course see all of its submissions; without a course, an API staff key sees every course, anyone else `default`'s.
+      const course = q.course ?? (isAdmin(principal) ? undefined : "default");
+      const role = course === undefined ? "instructor" : await courseRole(storage, principal, course);
+      if (course !== undefined && q.course !== undefined && role === null) throw new ApiError(404, "not_found", `no course ${course}`, { field: "course" });
+      const staff = isCourseStaff(role);
+      if (!staff && q.student !== undefined && q.student !== principal.name) {
         throw new ApiError(403, "forbidden", "students may list only their own submissions");
       }
-      const student = principal.role === "student" ? principal.name : q.student;
+      const student = staff ? q.student : principal.name;
       let page;
       try {
         page = await storage.listSubmissions({
           limit: q.limit,
           ...(student === undefined ? {} : { student }),
+          ...(course === undefined || (q.course === undefined && !staff) ? {} : { course }),
+          ...(q.assignment === undefined ? {} : { assignment: q.assignment }),
           ...(q.exercise === undefined ? {} : { exercise: q.exercise }),
           ...(q.since === undefined ? {} : { since: parseTime(q.since) }),
           ...(q.until === undefined ? {} : { until: parseTime(q.until) }),
@@ -186,7 +201,10 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
         if (err instanceof InvalidCursorError) throw new ApiError(400, "validation_error", `cursor: ${err.message}`, { field: "cursor" });
         throw err;
       }
-      return { items: page.items.map((r) => submissionView(principal, r, { withReport: false })), nextCursor: page.nextCursor };
+      const contextOf = contexts();
+      const viewer = viewerIn(role);
+      const items = await Promise.all(page.items.map(async (r) => submissionView(viewer, r, { withReport: false, context: await contextOf(r) })));
+      return { items, nextCursor: page.nextCursor };
     },
   );
 
@@ -194,9 +212,9 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     "/submissions/:id",
     { schema: { tags: ["submissions"], params: submissionParams, response: { 200: submissionViewSchema, ...errors } } },
     async (request) => {
-      const record = await visible(request, request.params.id);
+      const { record, viewer } = await visible(request, request.params.id);
       const source = (await storage.getSource(record.id)) ?? undefined;
-      return submissionView(request.principal, record, { withReport: true, ...(source === undefined ? {} : { source }) });
+      return submissionView(viewer, record, { withReport: true, context: await contexts()(record), ...(source === undefined ? {} : { source }) });
     },
   );
 
@@ -215,10 +233,18 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       },
     },
     async (request, reply) => {
-      const record = await visible(request, request.params.id);
-      const report = reportFor(request.principal, record.latest?.report ?? null);
+      const { record, viewer } = await visible(request, request.params.id);
+      const report = reportFor(viewer, record.latest?.report ?? null);
       if (!report) throw new ApiError(409, "not_graded", `submission ${record.id} has no report yet (status ${record.status})`);
       const { format } = request.query;
+      const context = await contexts()(record);
+      if (viewer.role !== "staff" && context && context.release.kind !== "released") {
+        const at = releaseTime(context.release);
+        const resultsReleaseAt = at === null ? null : iso(at);
+        // The formats print scores and every case; before release only the JSON's held view exists.
+        if (format !== "json") throw new ApiError(409, "results_not_released", `results of assignment ${record.assignment} are not released yet; ask for format=json to see your visible cases`, { resultsReleaseAt });
+        return reply.type("application/json; charset=utf-8").serializer((text: string) => text).send(JSON.stringify(holdReport(record.latest!.report!)) as never);
+      }
       return reply
         .type(`${REPORT_TYPES[format]}; charset=utf-8`)
         .serializer((text: string) => text)
@@ -238,9 +264,10 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       },
     },
     async (request) => {
-      const record = await visible(request, request.params.id);
+      const { record, viewer } = await visible(request, request.params.id);
       const gradings = await storage.listGradings(record.id);
-      return { gradings: gradings.map((g) => gradingView(request.principal, g)) };
+      const context = await contexts()(record);
+      return { gradings: gradings.map((g) => gradingView(viewer, g, context)) };
     },
   );
 };

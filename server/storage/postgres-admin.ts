@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
+import { createCourseStorage, numbered, type SqlRunner } from "./course-sql.ts";
 import { createPostgresLtiStorage } from "./postgres-lti.ts";
 import { toKey, type Row } from "./rows.ts";
 import { migrationsFor } from "./schema.ts";
@@ -11,7 +12,42 @@ import type { AdminStorage, KeyStorage, StorageLifecycle } from "./types.ts";
  */
 export async function openPostgresAdminStorage({ pool }: { pool: pg.Pool }): Promise<AdminStorage> {
   await migratePostgres(pool);
-  return { ...createPostgresLtiStorage(pool), ...postgresKeyStorage(pool) };
+  return { ...createPostgresLtiStorage(pool), ...postgresKeyStorage(pool), ...createCourseStorage(postgresRunner(pool)) };
+}
+
+/** The course storage's SQL on PostgreSQL: its `?` placeholders numbered, a batch in one transaction. */
+export function postgresRunner(pool: pg.Pool): SqlRunner {
+  return {
+    async all(text, values = []) {
+      return (await pool.query(numbered(text), [...values])).rows as Row[];
+    },
+    async run(text, values = []) {
+      return (await pool.query(numbered(text), [...values])).rowCount ?? 0;
+    },
+    async batch(steps) {
+      return inTransaction(pool, async (client) => {
+        let changes = 0;
+        for (const step of steps) changes += (await client.query(numbered(step.text), [...step.values])).rowCount ?? 0;
+        return changes;
+      });
+    },
+  };
+}
+
+/** Runs `work` on one client inside BEGIN … COMMIT, rolled back if it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }
 
 /** API keys, health, and a close that leaves the caller's pool open. */

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { ATTEMPTS_SELECT, createCourseStorage, numbered, refusesAttempt, toAttemptCount } from "./course-sql.ts";
 import { createPostgresLtiStorage } from "./postgres-lti.ts";
-import { migratePostgres, postgresKeyStorage } from "./postgres-admin.ts";
+import { inTransaction, migratePostgres, postgresKeyStorage, postgresRunner } from "./postgres-admin.ts";
 import { decodeCursor, encodeCursor, GRADEBOOK_SELECT, gradebookSelect, parseGrading, SUBMISSION_SELECT, toGradebookCell, toJob, toDelivery, toSubmission, type Row } from "./rows.ts";
 import type { CreateSubmissionResult, ExternalQueueStorage, Job, JobMessage } from "./types.ts";
 
@@ -24,20 +25,7 @@ const executorOf = (client: pg.PoolClient): SqlExecutor => ({
 export async function openPostgresStorage({ pool, enqueue }: { pool: pg.Pool; enqueue: Enqueue }): Promise<ExternalQueueStorage> {
   await migratePostgres(pool);
 
-  async function transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await work(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
-  }
+  const transaction = <T>(work: (client: pg.PoolClient) => Promise<T>) => inTransaction(pool, work);
   const rows = async (text: string, values: unknown[] = [], db: pg.Pool | pg.PoolClient = pool) => (await db.query(text, values)).rows as Row[];
 
   const getSubmission = async (id: string, db: pg.Pool | pg.PoolClient = pool) => {
@@ -64,6 +52,7 @@ export async function openPostgresStorage({ pool, enqueue }: { pool: pg.Pool; en
   return {
     ...createPostgresLtiStorage(pool),
     ...postgresKeyStorage(pool),
+    ...createCourseStorage(postgresRunner(pool)),
     async createSubmission(input, limits): Promise<CreateSubmissionResult> {
       const byKey = async () => {
         const [existing] = await rows("SELECT id, request_hash FROM submissions WHERE submitted_by = $1 AND idempotency_key = $2", [input.submittedBy, input.idempotencyKey]);
@@ -90,13 +79,24 @@ export async function openPostgresStorage({ pool, enqueue }: { pool: pg.Pool; en
           );
           if (Number(ungraded!.n) >= maxQueued) return { kind: "too_many_queued", queued: Number(ungraded!.n), max: maxQueued } as const;
         }
+        const course = input.course ?? "default";
+        const assignment = input.assignment ?? "default";
+        if (limits.attempts) {
+          // As above: one student's attempts at one assignment are counted one request at a time.
+          await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`autograde.attempts:${course}:${assignment}:${input.student}`]);
+          const [counted] = await rows(numbered(ATTEMPTS_SELECT), [course, assignment, input.student], client);
+          const count = toAttemptCount(counted);
+          if (refusesAttempt(count, limits.attempts, input.now)) return { kind: "attempt_limit", ...count } as const;
+        }
         const id = randomUUID();
         // A concurrent request with the same key wins the unique constraint; this one then replays it.
         const inserted = await rows(
-          `INSERT INTO submissions (id, student, submitted_by, source, exercises, callback_url, idempotency_key, request_hash, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (submitted_by, idempotency_key) DO NOTHING RETURNING id`,
+          `INSERT INTO submissions (id, student, submitted_by, source, exercises, callback_url, idempotency_key, request_hash, created_at,
+             course, assignment, late_minutes, penalty_percent, submitter_role)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (submitted_by, idempotency_key) DO NOTHING RETURNING id`,
           [id, input.student, input.submittedBy, input.source, input.exercises === null ? null : JSON.stringify(input.exercises),
-            input.callbackUrl, input.idempotencyKey, input.requestHash, input.now],
+            input.callbackUrl, input.idempotencyKey, input.requestHash, input.now, course, assignment, input.late?.minutes ?? null, input.late?.penaltyPercent ?? null,
+            input.submitterRole ?? null],
           client,
         );
         if (inserted.length === 0) return null;
@@ -119,8 +119,11 @@ export async function openPostgresStorage({ pool, enqueue }: { pool: pg.Pool; en
            AND ($3::bigint IS NULL OR s.created_at < $3)
            AND ($4::bigint IS NULL OR s.seq < $4)
            AND ($5::text IS NULL OR s.exercises IS NULL OR jsonb_exists(s.exercises::jsonb, $5))
+           AND ($7::text IS NULL OR s.course = $7)
+           AND ($8::text IS NULL OR s.assignment = $8)
          ORDER BY s.seq DESC LIMIT $6`,
-        [filter.student ?? null, filter.since ?? null, filter.until ?? null, before, filter.exercise ?? null, filter.limit + 1],
+        [filter.student ?? null, filter.since ?? null, filter.until ?? null, before, filter.exercise ?? null, filter.limit + 1,
+          filter.course ?? null, filter.assignment ?? null],
       );
       const page = found.slice(0, filter.limit);
       const last = page.at(-1);
@@ -186,8 +189,9 @@ export async function openPostgresStorage({ pool, enqueue }: { pool: pg.Pool; en
            WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.submission_id = s.id)
              AND ($1::text IS NULL OR s.student = $1)
              AND ($2::text IS NULL OR s.exercises IS NULL OR jsonb_exists(s.exercises::jsonb, $2))
+             AND ($3::text IS NULL OR s.course = $3)
            ORDER BY s.seq FOR UPDATE OF s`,
-          [filter.student ?? null, filter.exercise ?? null],
+          [filter.student ?? null, filter.exercise ?? null, filter.course ?? null],
           client,
         );
         for (const { id } of ids) await regradeLocked(client, String(id), now);

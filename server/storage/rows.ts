@@ -1,13 +1,14 @@
 import type { ExerciseId } from "../../exercises/types.ts";
 import type { Report } from "../../grader/report.ts";
 import type { ApiRole } from "../config.ts";
-import { InvalidCursorError, type ApiKeyRecord, type DeliveryRecord, type GradebookCell, type Grading, type Job, type SubmissionRecord } from "./types.ts";
+import { InvalidCursorError, type ApiKeyRecord, type DeliveryRecord, type GradebookCell, type Grading, type Job, type CourseRole, type Lateness, type SubmissionRecord } from "./types.ts";
 
 /** Rows as both storages return them (better-sqlite3 and pg: BIGINT may arrive as a string, hence Number), the SELECTs they share, and the mapping to the storage interface's records. */
 export type Row = Record<string, unknown>;
 
 export const SUBMISSION_SELECT = `
   SELECT s.seq, s.id, s.student, s.submitted_by, s.exercises, s.callback_url, s.created_at, s.attempts,
+         s.course, s.assignment, s.late_minutes, s.penalty_percent, s.submitter_role,
          j.state AS job_state,
          g.attempt AS g_attempt, g.status AS g_status, g.report AS g_report, g.error AS g_error,
          g.started_at AS g_started_at, g.finished_at AS g_finished_at
@@ -20,6 +21,9 @@ export const SUBMISSION_SELECT = `
  * Best score per student per exercise, from each submission's latest graded attempt. Given the
  * dialect's placeholder for a student (`?` or `$1`), narrowed to that student.
  */
+/** Submissions gradebooks count: not made by the course's instructors or TAs. */
+export const STUDENT_SUBMISSION = "COALESCE(s.submitter_role, 'student') = 'student'";
+
 export const gradebookSelect = (studentPlaceholder?: string) => `
   WITH latest AS (
     SELECT submission_id, MAX(attempt) AS attempt FROM gradings WHERE status = 'graded' GROUP BY submission_id
@@ -28,7 +32,7 @@ export const gradebookSelect = (studentPlaceholder?: string) => `
   FROM exercise_scores e
   JOIN latest l ON l.submission_id = e.submission_id AND l.attempt = e.attempt
   JOIN submissions s ON s.id = e.submission_id
-  ${studentPlaceholder === undefined ? "" : `WHERE s.student = ${studentPlaceholder}`}
+  WHERE s.course = 'default' AND ${STUDENT_SUBMISSION} ${studentPlaceholder === undefined ? "" : `AND s.student = ${studentPlaceholder}`}
   GROUP BY s.student, e.exercise_id
   ORDER BY s.student, e.exercise_id`;
 
@@ -61,11 +65,18 @@ export const toSubmission = (row: Row): SubmissionRecord => {
     exercises: row.exercises == null ? null : (JSON.parse(String(row.exercises)) as ExerciseId[]),
     callbackUrl: (row.callback_url as string | null) ?? null,
     createdAt: Number(row.created_at),
+    course: String(row.course),
+    assignment: String(row.assignment),
+    late: toLateness(row),
+    submitterRole: (row.submitter_role as CourseRole | null) ?? null,
     status: jobState ?? latest?.status ?? "queued",
     attempt: Number(row.attempts),
     latest,
   };
 };
+
+export const toLateness = (row: Row): Lateness | null =>
+  row.late_minutes == null ? null : { minutes: Number(row.late_minutes), penaltyPercent: Number(row.penalty_percent ?? 0) };
 
 /** A claimed job: its jobs row joined with the submission's source, exercises and callback. */
 export const toJob = (row: Row, leaseToken: string): Job => ({

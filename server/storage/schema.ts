@@ -222,6 +222,74 @@ const MIGRATIONS: readonly Migration[] = [
   );
   `,
   },
+  // Courses and assignments (issue 13): members, assignments (their policy as JSON), per-student
+  // extensions, LMS contexts and resource links mapped onto them, and each submission's course,
+  // assignment, late charge and the submitter's course role (gradebooks list students only).
+  // Existing submissions belong to `default`/`default`, on time, submitter role unknown.
+  {
+    render: sql`
+  CREATE TABLE courses (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created_at ${t.int64} NOT NULL
+  );
+  INSERT INTO courses (id, title, created_at) VALUES ('default', 'Default course', 0);
+
+  CREATE TABLE course_members (
+    course TEXT NOT NULL REFERENCES courses (id),
+    principal TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('instructor', 'ta', 'student')),
+    added_at ${t.int64} NOT NULL,
+    PRIMARY KEY (course, principal)
+  );
+  CREATE INDEX course_members_by_principal ON course_members (principal);
+
+  CREATE TABLE assignments (
+    course TEXT NOT NULL REFERENCES courses (id),
+    id TEXT NOT NULL,
+    policy TEXT NOT NULL,
+    updated_at ${t.int64} NOT NULL,
+    PRIMARY KEY (course, id)
+  );
+
+  CREATE TABLE extensions (
+    course TEXT NOT NULL,
+    assignment TEXT NOT NULL,
+    student TEXT NOT NULL,
+    due_at ${t.int64} NOT NULL,
+    late_until ${t.int64},
+    granted_by TEXT NOT NULL,
+    granted_at ${t.int64} NOT NULL,
+    PRIMARY KEY (course, assignment, student)
+  );
+
+  CREATE TABLE lti_contexts (
+    issuer TEXT NOT NULL,
+    context_id TEXT NOT NULL,
+    course TEXT NOT NULL REFERENCES courses (id),
+    created_at ${t.int64} NOT NULL,
+    PRIMARY KEY (issuer, context_id)
+  );
+
+  CREATE TABLE lti_resource_links (
+    issuer TEXT NOT NULL,
+    resource_link_id TEXT NOT NULL,
+    course TEXT NOT NULL,
+    assignment TEXT NOT NULL,
+    PRIMARY KEY (issuer, resource_link_id)
+  );
+
+  ALTER TABLE submissions ADD COLUMN course TEXT NOT NULL DEFAULT 'default';
+  ALTER TABLE submissions ADD COLUMN assignment TEXT NOT NULL DEFAULT 'default';
+  ALTER TABLE submissions ADD COLUMN late_minutes INTEGER;
+  ALTER TABLE submissions ADD COLUMN penalty_percent ${t.float};
+  ALTER TABLE submissions ADD COLUMN submitter_role TEXT;
+  -- Staff API keys' submissions (an env key's id is env:staff:NAME) were never students': keep them out of gradebooks.
+  UPDATE submissions SET submitter_role = 'instructor'
+    WHERE submitted_by LIKE 'env:staff:%' OR submitted_by IN (SELECT id FROM api_keys WHERE role = 'staff');
+  CREATE INDEX submissions_by_assignment ON submissions (course, assignment, student, seq);
+  `,
+  },
 ];
 
 /** The dialect's migrations in order, as SQL; its schema version is how many of them have run. */

@@ -94,6 +94,26 @@ describe("sqlite storage leases", () => {
     expect(reopened.pragma("user_version", { simple: true })).toBe(migrationsFor("sqlite").length);
     reopened.close();
   });
+
+  it("a database from before courses files its submissions under default/default, staff keys' ones out of the gradebook", async () => {
+    const file = join(dir, "v3.sqlite");
+    const old = new Database(file);
+    shippedMigrations("sqlite").slice(0, 3).forEach((entry) => old.exec(entry));
+    old.pragma("user_version = 3");
+    old.prepare("INSERT INTO api_keys (id, role, name, secret_hash, created_at) VALUES ('key_ta', 'staff', 'ta', 'x', 1)").run();
+    const insert = old.prepare(`INSERT INTO submissions (id, student, submitted_by, source, request_hash, created_at) VALUES (?, ?, ?, 'export {};', 'h', 1)`);
+    for (const [id, student, by] of [["s1", "alice", "key_alice"], ["s2", "prof", "env:staff:prof"], ["s3", "ta", "key_ta"]]) insert.run(id, student, by);
+    old.close();
+    const upgraded = openSqliteStorage({ file });
+    try {
+      expect(await upgraded.getSubmission("s1")).toMatchObject({ course: "default", assignment: "default", late: null, submitterRole: null });
+      expect((await upgraded.getSubmission("s2"))?.submitterRole).toBe("instructor");
+      expect((await upgraded.getSubmission("s3"))?.submitterRole).toBe("instructor");
+      expect(await upgraded.getCourse("default")).toMatchObject({ id: "default" });
+    } finally {
+      await upgraded.close();
+    }
+  });
 });
 
 describe("sqlite storage when the file is locked or gone", () => {

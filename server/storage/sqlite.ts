@@ -6,6 +6,7 @@ import type { ExerciseId } from "../../exercises/types.ts";
 import { migrationsFor } from "./schema.ts";
 import { createSqliteGuard } from "./sqlite-guard.ts";
 import { createSqliteLtiStorage } from "./sqlite-lti.ts";
+import { ATTEMPTS_SELECT, createCourseStorage, refusesAttempt, toAttemptCount, type SqlRunner } from "./course-sql.ts";
 import { decodeCursor, encodeCursor, GRADEBOOK_SELECT, gradebookSelect, parseGrading, SUBMISSION_SELECT, toGradebookCell, toJob, toDelivery, toKey, toSubmission, type Row } from "./rows.ts";
 import type { CreateSubmissionResult, Job, LeasedQueueStorage, Storage, SubmissionRecord } from "./types.ts";
 
@@ -26,8 +27,9 @@ export function openSqliteStorage(options: { file: string; busyTimeoutMs?: numbe
     ungradedBy: db.prepare("SELECT COUNT(*) AS n FROM jobs j JOIN submissions s ON s.id = j.submission_id WHERE j.attempt = 1 AND s.submitted_by = ?"),
     depth: db.prepare("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state"),
     insertSubmission: db.prepare(`INSERT INTO submissions
-      (id, student, submitted_by, source, exercises, callback_url, idempotency_key, request_hash, created_at)
-      VALUES (@id, @student, @submittedBy, @source, @exercises, @callbackUrl, @idempotencyKey, @requestHash, @now)`),
+      (id, student, submitted_by, source, exercises, callback_url, idempotency_key, request_hash, created_at, course, assignment, late_minutes, penalty_percent, submitter_role)
+      VALUES (@id, @student, @submittedBy, @source, @exercises, @callbackUrl, @idempotencyKey, @requestHash, @now, @course, @assignment, @lateMinutes, @penaltyPercent, @submitterRole)`),
+    attempts: db.prepare(ATTEMPTS_SELECT),
     insertJob: db.prepare("INSERT INTO jobs (submission_id, attempt, state, enqueued_at) VALUES (?, ?, 'queued', ?)"),
     source: db.prepare("SELECT source FROM submissions WHERE id = ?"),
     gradings: db.prepare("SELECT * FROM gradings WHERE submission_id = ? ORDER BY attempt"),
@@ -73,7 +75,8 @@ export function openSqliteStorage(options: { file: string; busyTimeoutMs?: numbe
   };
 
   const createSubmission = db.transaction(
-    (input: Parameters<Storage["createSubmission"]>[0], maxQueueDepth: number, maxQueued: number | null): CreateSubmissionResult => {
+    (input: Parameters<Storage["createSubmission"]>[0], limits: Parameters<Storage["createSubmission"]>[1]): CreateSubmissionResult => {
+      const maxQueued = limits.maxQueuedPerSubmitter ?? null;
       if (input.idempotencyKey !== null) {
         const existing = stmt.byIdempotency.get(input.submittedBy, input.idempotencyKey) as Row | undefined;
         if (existing) {
@@ -82,17 +85,28 @@ export function openSqliteStorage(options: { file: string; busyTimeoutMs?: numbe
         }
       }
       const depth = Number((stmt.activeJobs.get() as Row).n);
-      if (depth >= maxQueueDepth) return { kind: "queue_full", depth };
+      if (depth >= limits.maxQueueDepth) return { kind: "queue_full", depth };
       if (maxQueued !== null) {
         // Counted inside the IMMEDIATE transaction, which holds the write lock: no concurrent insert slips past.
         const queued = Number((stmt.ungradedBy.get(input.submittedBy) as Row).n);
         if (queued >= maxQueued) return { kind: "too_many_queued", queued, max: maxQueued };
+      }
+      const course = input.course ?? "default";
+      const assignment = input.assignment ?? "default";
+      if (limits.attempts) {
+        const count = toAttemptCount(stmt.attempts.get(course, assignment, input.student) as Row | undefined);
+        if (refusesAttempt(count, limits.attempts, input.now)) return { kind: "attempt_limit", ...count };
       }
       const id = randomUUID();
       stmt.insertSubmission.run({
         ...input,
         id,
         exercises: input.exercises === null ? null : JSON.stringify(input.exercises),
+        course,
+        assignment,
+        lateMinutes: input.late?.minutes ?? null,
+        penaltyPercent: input.late?.penaltyPercent ?? null,
+        submitterRole: input.submitterRole ?? null,
       });
       stmt.insertJob.run(id, 1, input.now);
       return { kind: "created", submission: getSubmission(id)! };
@@ -137,22 +151,24 @@ export function openSqliteStorage(options: { file: string; busyTimeoutMs?: numbe
     return { attempt: Number(bumped.attempts), queued: true };
   });
 
-  const enqueueBulkRegrade = db.transaction((filter: { exercise?: ExerciseId; student?: string }, now: number) => {
+  const enqueueBulkRegrade = db.transaction((filter: { exercise?: ExerciseId; student?: string; course?: string }, now: number) => {
     const ids = db
       .prepare(`SELECT s.id FROM submissions s
         WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.submission_id = s.id)
           AND (@student IS NULL OR s.student = @student)
+          AND (@course IS NULL OR s.course = @course)
           AND (@exercise IS NULL OR s.exercises IS NULL
                OR EXISTS (SELECT 1 FROM json_each(s.exercises) WHERE value = @exercise))`)
-      .all({ student: filter.student ?? null, exercise: filter.exercise ?? null }) as Row[];
+      .all({ student: filter.student ?? null, exercise: filter.exercise ?? null, course: filter.course ?? null }) as Row[];
     for (const { id } of ids) enqueueRegrade(String(id), now);
     return ids.length;
   });
 
   const storage: LeasedQueueStorage = {
     ...createSqliteLtiStorage(db),
+    ...createCourseStorage(sqliteRunner(db)),
     async createSubmission(input, limits) {
-      return createSubmission.immediate(input, limits.maxQueueDepth, limits.maxQueuedPerSubmitter ?? null);
+      return createSubmission.immediate(input, limits);
     },
     async getSubmission(id) {
       return getSubmission(id);
@@ -166,6 +182,8 @@ export function openSqliteStorage(options: { file: string; busyTimeoutMs?: numbe
       const rows = db
         .prepare(`${SUBMISSION_SELECT}
           WHERE (@student IS NULL OR s.student = @student)
+            AND (@course IS NULL OR s.course = @course)
+            AND (@assignment IS NULL OR s.assignment = @assignment)
             AND (@since IS NULL OR s.created_at >= @since)
             AND (@until IS NULL OR s.created_at < @until)
             AND (@before IS NULL OR s.seq < @before)
@@ -174,6 +192,8 @@ export function openSqliteStorage(options: { file: string; busyTimeoutMs?: numbe
           ORDER BY s.seq DESC LIMIT @limit`)
         .all({
           student: filter.student ?? null,
+          course: filter.course ?? null,
+          assignment: filter.assignment ?? null,
           since: filter.since ?? null,
           until: filter.until ?? null,
           before,
@@ -259,6 +279,28 @@ export function openSqliteStorage(options: { file: string; busyTimeoutMs?: numbe
     },
   };
   return guard.wrap(storage);
+}
+
+function sqliteRunner(db: Database.Database): SqlRunner {
+  const prepared = new Map<string, Database.Statement>();
+  const prepare = (text: string) => {
+    let statement = prepared.get(text);
+    if (!statement) prepared.set(text, (statement = db.prepare(text)));
+    return statement;
+  };
+  const batch = db.transaction((steps: Parameters<SqlRunner["batch"]>[0]) =>
+    steps.reduce((changes, step) => changes + prepare(step.text).run(...step.values).changes, 0));
+  return {
+    async all(text, values = []) {
+      return prepare(text).all(...values) as Row[];
+    },
+    async run(text, values = []) {
+      return prepare(text).run(...values).changes;
+    },
+    async batch(steps) {
+      return batch.immediate(steps);
+    },
+  };
 }
 
 const MIGRATIONS = migrationsFor("sqlite");

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fakeReport, submission, type OpenedStorage, type StorageHarness } from "./contract-fixtures.ts";
+import { courseStorageContract } from "./course-contract.ts";
 import { ltiStorageContract } from "./lti-contract.ts";
 import type { Storage } from "./types.ts";
 
@@ -167,4 +168,5 @@ export function storageContract(name: string, harness: StorageHarness): void {
     });
   });
   ltiStorageContract(name, harness);
+  courseStorageContract(name, harness);
 }

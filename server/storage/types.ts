@@ -1,7 +1,10 @@
 import type { ExerciseId } from "../../exercises/types.ts";
 import type { Report } from "../../grader/report.ts";
 import type { ApiRole } from "../config.ts";
+import type { CourseRole, CourseStorage, Lateness } from "./course-types.ts";
 import type { LtiStorage } from "./lti-types.ts";
+
+export type * from "./course-types.ts";
 
 /*
  * What the service stores, as interfaces implemented by both SQLite (embedded) and PostgreSQL
@@ -24,6 +27,14 @@ export interface NewSubmission {
   /** Hash of the request body, to tell a retry from a different request under the same key. */
   readonly requestHash: string;
   readonly now: number;
+  /** Absent: `default`. */
+  readonly course?: string;
+  /** Absent: `default`. */
+  readonly assignment?: string;
+  /** What lateness this submission is charged (server/policy/lateness.ts); absent or null: on time. */
+  readonly late?: Lateness | null;
+  /** The submitter's role in the course when submitting; gradebooks list students only. Absent: unknown. */
+  readonly submitterRole?: CourseRole;
 }
 
 export interface Grading {
@@ -42,6 +53,11 @@ export interface SubmissionRecord {
   readonly exercises: readonly ExerciseId[] | null;
   readonly callbackUrl: string | null;
   readonly createdAt: number;
+  readonly course: string;
+  readonly assignment: string;
+  readonly late: Lateness | null;
+  /** null on submissions from before courses existed. */
+  readonly submitterRole: CourseRole | null;
   readonly status: SubmissionStatus;
   /** The attempt being graded or last graded; regrades add attempts. */
   readonly attempt: number;
@@ -55,7 +71,9 @@ export type CreateSubmissionResult =
   | { readonly kind: "idempotency_conflict"; readonly existingId: string }
   | { readonly kind: "queue_full"; readonly depth: number }
   /** The submitter already has `queued` (>= max) submissions waiting for or in their first grading. */
-  | { readonly kind: "too_many_queued"; readonly queued: number; readonly max: number };
+  | { readonly kind: "too_many_queued"; readonly queued: number; readonly max: number }
+  /** The student's counted attempts at the assignment reached `max`, or the last one is under `minGapMs` old. */
+  | { readonly kind: "attempt_limit"; readonly used: number; readonly lastAt: number | null };
 
 export interface SubmissionLimits {
   readonly maxQueueDepth: number;
@@ -64,6 +82,11 @@ export interface SubmissionLimits {
    * absent: no cap. Regrades do not count: staff queue them, not the student.
    */
   readonly maxQueuedPerSubmitter?: number | null;
+  /**
+   * Checked in the storing transaction against the student's counted attempts at the submission's
+   * assignment (see CourseStorage.countAttempts); absent: no limit (staff, or an assignment without one).
+   */
+  readonly attempts?: { readonly max: number | null; readonly minGapMs: number | null };
 }
 
 export type StorageHealth = { readonly ok: true } | { readonly ok: false; readonly reason: string };
@@ -71,6 +94,8 @@ export type StorageHealth = { readonly ok: true } | { readonly ok: false; readon
 export interface SubmissionFilter {
   readonly student?: string;
   readonly exercise?: ExerciseId;
+  readonly course?: string;
+  readonly assignment?: string;
   readonly since?: number;
   readonly until?: number;
   readonly limit: number;
@@ -149,9 +174,13 @@ export interface SubmissionStorage {
   /** Adds an attempt for one submission; null when it does not exist. Already queued: no new attempt. */
   enqueueRegrade(submissionId: string, now: number): Promise<{ attempt: number; queued: boolean } | null>;
   /** Every graded or errored submission (optionally only those including `exercise`) gets a new attempt. */
-  enqueueBulkRegrade(filter: { exercise?: ExerciseId; student?: string }, now: number): Promise<number>;
+  enqueueBulkRegrade(filter: { exercise?: ExerciseId; student?: string; course?: string }, now: number): Promise<number>;
 
-  /** Best score per student per exercise; `student` narrows it to one (LTI score publication). */
+  /**
+   * The `default` course's gradebook (`GET /v1/gradebook`, from before courses): best score per
+   * student per exercise, leaving out submissions made by course staff; `student` narrows it to one.
+   * Other courses' gradebooks are per assignment (CourseStorage.assignmentCells).
+   */
   gradebook(filter?: { readonly student?: string }): Promise<GradebookCell[]>;
 }
 
@@ -180,13 +209,13 @@ export interface StorageLifecycle {
 }
 
 /** Everything the service stores, as one storage. */
-export interface Storage extends SubmissionStorage, DeliveryStorage, KeyStorage, LtiStorage, StorageLifecycle {}
+export interface Storage extends SubmissionStorage, DeliveryStorage, KeyStorage, LtiStorage, CourseStorage, StorageLifecycle {}
 
 /**
  * What the admin CLI uses (API keys, LTI registrations and tool keys): no submissions, so it needs
  * no queue to open and cannot enqueue grading.
  */
-export interface AdminStorage extends KeyStorage, LtiStorage, StorageLifecycle {}
+export interface AdminStorage extends KeyStorage, LtiStorage, CourseStorage, StorageLifecycle {}
 
 /** The embedded queue: jobs live in the storage itself and are leased by polling it (SQLite). */
 export interface LeasedQueueStorage extends Storage {

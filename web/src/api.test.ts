@@ -141,3 +141,34 @@ describe("createApiClient", () => {
     expect(result.users).toEqual([{ student: "lti-1", name: null, email: null }]);
   });
 });
+
+describe("the course routes", () => {
+  const assignmentBody = { course: "cnn", id: "hw 1", title: "HW 1", exercises: ["zero_pad"], dueAt: "2026-12-10T23:59:00.000Z", lateUntil: null, latePenalty: null, maxAttempts: 2, hiddenResults: "after_due", attempts: { used: 1, max: 2, nextAllowedAt: null }, resultsReleaseAt: "2026-12-10T23:59:00.000Z" };
+
+  it("reads a student's assignment with its attempts, escaping the ids in the path", async () => {
+    const { fetch, requests } = fakeFetch(() => json(200, assignmentBody));
+    const read = await createApiClient({ credentials: { kind: "cookie" }, fetch }).assignment("cnn", "hw 1");
+    expect(requests[0]).toMatchObject({ method: "GET", url: "/v1/courses/cnn/assignments/hw%201" });
+    expect(read.attempts).toEqual({ used: 1, max: 2, nextAllowedAt: null });
+  });
+
+  it("grants and revokes an extension on the student's path", async () => {
+    const granted = { student: "alice", dueAt: "2026-12-12T00:00:00.000Z", lateUntil: null, grantedBy: "prof", grantedAt: "2026-12-03T00:00:00.000Z" };
+    const { fetch, requests } = fakeFetch((r) => (r.method === "PUT" ? json(200, granted) : new Response(null, { status: 204 })));
+    const api = createApiClient({ credentials: { kind: "cookie" }, fetch });
+    await expect(api.grantExtension("cnn", "hw1", "alice", { dueAt: granted.dueAt })).resolves.toEqual(granted);
+    await api.revokeExtension("cnn", "hw1", "alice");
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual(["PUT /v1/courses/cnn/assignments/hw1/extensions/alice", "DELETE /v1/courses/cnn/assignments/hw1/extensions/alice"]);
+    expect(JSON.parse(requests[0]!.body!)).toEqual({ dueAt: granted.dueAt });
+  });
+
+  it("filters submissions by course and assignment, and submits to them", async () => {
+    const { fetch, requests } = fakeFetch((r) => (r.method === "POST" ? json(202, { id: "s1", status: "queued" }) : json(200, { items: [{ id: "s1", status: "graded", score: 9, rawScore: 10, late: { minutes: 31, penaltyPercent: 10 } }] })));
+    const api = createApiClient({ credentials: { kind: "cookie" }, fetch });
+    const page = await api.listSubmissions({ course: "cnn", assignment: "hw1" });
+    expect(page.items[0]).toMatchObject({ score: 9, rawScore: 10, late: { minutes: 31, penaltyPercent: 10 } });
+    await api.submit({ source: "x", course: "cnn", assignment: "hw1", exercises: ["zero_pad"] });
+    expect(requests[0]!.url).toBe("/v1/submissions?course=cnn&assignment=hw1");
+    expect(JSON.parse(requests[1]!.body!)).toEqual({ source: "x", course: "cnn", assignment: "hw1", exercises: ["zero_pad"] });
+  });
+});

@@ -1,5 +1,13 @@
 import * as z from "zod/mini";
 import {
+  assignment,
+  assignmentList,
+  courseGradebook,
+  courseList,
+  extension,
+  extensionList,
+  member,
+  memberList,
   exerciseCatalogue,
   gradebook,
   identity,
@@ -8,6 +16,13 @@ import {
   submission,
   submissionAccepted,
   submissionPage,
+  type Assignment,
+  type AssignmentBody,
+  type Course,
+  type CourseGradebook,
+  type CourseRole,
+  type Extension,
+  type Member,
   type ExerciseCatalogue,
   type Gradebook,
   type GradebookCsvLayout,
@@ -15,7 +30,7 @@ import {
   type LtiPublications,
   type LtiUsers,
   type Submission,
-  type SubmissionPage,
+  type SubmissionPage, analytics, type Analytics,
 } from "./schemas.ts";
 
 /**
@@ -39,10 +54,23 @@ export class ApiError extends Error {
 export interface ApiClient {
   me(): Promise<Identity>;
   exerciseCatalogue(): Promise<ExerciseCatalogue>;
-  submit(body: { source: string; exercises?: string[] }): Promise<{ id: string }>;
+  submit(body: { source: string; exercises?: string[]; course?: string; assignment?: string }): Promise<{ id: string }>;
   getSubmission(id: string): Promise<Submission>;
-  listSubmissions(query?: { student?: string; cursor?: string; limit?: number }): Promise<SubmissionPage>;
+  listSubmissions(query?: { student?: string; cursor?: string; limit?: number; course?: string; assignment?: string }): Promise<SubmissionPage>;
+  courses(): Promise<Course[]>;
+  createCourse(body: { id: string; title: string }): Promise<void>;
+  assignments(course: string): Promise<Assignment[]>;
+  assignment(course: string, id: string): Promise<Assignment>;
+  putAssignment(course: string, id: string, body: AssignmentBody): Promise<Assignment>;
+  members(course: string): Promise<Member[]>;
+  putMember(course: string, principal: string, role: CourseRole): Promise<Member>;
+  removeMember(course: string, principal: string): Promise<void>;
+  extensions(course: string, assignment: string): Promise<Extension[]>;
+  grantExtension(course: string, assignment: string, student: string, body: { dueAt: string; lateUntil?: string }): Promise<Extension>;
+  revokeExtension(course: string, assignment: string, student: string): Promise<void>;
+  courseGradebook(course: string, assignment: string): Promise<CourseGradebook>;
   gradebook(): Promise<Gradebook>;
+  analytics(query: { course?: string }): Promise<Analytics>;
   gradebookCsv(layout: GradebookCsvLayout): Promise<{ filename: string; csv: string }>;
   regrade(id: string): Promise<{ id: string }>;
   ltiUsers(): Promise<LtiUsers>;
@@ -89,10 +117,13 @@ export function createApiClient({ credentials, fetch, baseUrl = "" }: ApiClientO
       if (query.student) params.set("student", query.student);
       if (query.cursor) params.set("cursor", query.cursor);
       if (query.limit) params.set("limit", String(query.limit));
+      if (query.course) params.set("course", query.course);
+      if (query.assignment) params.set("assignment", query.assignment);
       const search = params.size > 0 ? `?${params}` : "";
       return json(submissionPage, "GET", `/v1/submissions${search}`);
     },
     gradebook: () => json(gradebook, "GET", "/v1/gradebook"),
+    analytics: ({ course }) => json(analytics, "GET", `/v1/analytics${course === undefined ? "" : `?course=${encodeURIComponent(course)}`}`),
     gradebookCsv: async (layout) => {
       const response = await send("GET", `/v1/gradebook?format=csv&layout=${encodeURIComponent(layout)}`, undefined, "text/csv");
       const disposition = response.headers.get("content-disposition") ?? "";
@@ -100,10 +131,25 @@ export function createApiClient({ credentials, fetch, baseUrl = "" }: ApiClientO
       return { filename: named ?? "gradebook.csv", csv: await response.text() };
     },
     regrade: (id) => json(submissionAccepted, "POST", `/v1/submissions/${encodeURIComponent(id)}/regrade`, {}),
+    courses: async () => (await json(courseList, "GET", "/v1/courses")).courses,
+    createCourse: async (body) => void (await send("POST", "/v1/courses", body)),
+    assignments: async (course) => (await json(assignmentList, "GET", `${coursePath(course)}/assignments`)).assignments,
+    assignment: (course, id) => json(assignment, "GET", `${coursePath(course)}/assignments/${encodeURIComponent(id)}`),
+    putAssignment: (course, id, body) => json(assignment, "PUT", `${coursePath(course)}/assignments/${encodeURIComponent(id)}`, body),
+    members: async (course) => (await json(memberList, "GET", `${coursePath(course)}/members`)).members,
+    putMember: (course, principal, role) => json(member, "PUT", `${coursePath(course)}/members/${encodeURIComponent(principal)}`, { role }),
+    removeMember: async (course, principal) => void (await send("DELETE", `${coursePath(course)}/members/${encodeURIComponent(principal)}`)),
+    extensions: async (course, id) => (await json(extensionList, "GET", `${extensionsPath(course, id)}`)).extensions,
+    grantExtension: (course, id, student, body) => json(extension, "PUT", `${extensionsPath(course, id)}/${encodeURIComponent(student)}`, body),
+    revokeExtension: async (course, id, student) => void (await send("DELETE", `${extensionsPath(course, id)}/${encodeURIComponent(student)}`)),
+    courseGradebook: (course, id) => json(courseGradebook, "GET", `${coursePath(course)}/gradebook?assignment=${encodeURIComponent(id)}`),
     ltiUsers: () => json(ltiUsers, "GET", "/v1/lti/users"),
     ltiPublications: (student) => json(ltiPublications, "GET", `/v1/lti/publications?student=${encodeURIComponent(student)}&limit=20`),
   };
 }
+
+const coursePath = (course: string) => `/v1/courses/${encodeURIComponent(course)}`;
+const extensionsPath = (course: string, assignment: string) => `${coursePath(course)}/assignments/${encodeURIComponent(assignment)}/extensions`;
 
 const errorBody = z.object({ error: z.optional(z.string()), message: z.optional(z.string()) });
 

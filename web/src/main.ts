@@ -1,11 +1,14 @@
+// uPlot's chart styles (the staff analytics), before ours so ours win.
+import "uplot/dist/uPlot.min.css";
 import "./styles.css";
 import { createApiClient, type Credentials } from "./api.ts";
 import { h, replaceChildren } from "./dom.ts";
-import { identify, launchTokenFromHash } from "./session.ts";
+import { identify, launchScopeFromHash, launchTokenFromHash, type LaunchScope } from "./session.ts";
 import { mountStaffView } from "./staff-view.ts";
 import { mountStudentView } from "./student-view.ts";
 
 const KEY_STORAGE = "autograde.key";
+const SCOPE_STORAGE = "autograde.launch-scope";
 
 /**
  * Chromium denies a third-party frame sessionStorage when third-party cookies are blocked (an LMS
@@ -57,6 +60,9 @@ function storedCredentials(): Credentials | null {
   const launch = launchTokenFromHash(location.hash);
   if (launch) {
     storage.setItem(KEY_STORAGE, launch);
+    const scope = launchScopeFromHash(location.hash);
+    if (scope) storage.setItem(SCOPE_STORAGE, JSON.stringify(scope));
+    else storage.removeItem(SCOPE_STORAGE);
     history.replaceState(null, "", location.pathname + location.search);
   }
   const secret = storage.getItem(KEY_STORAGE);
@@ -72,15 +78,16 @@ async function start(credentials: Credentials, fromForm: boolean): Promise<void>
     return;
   }
   const { identity } = signIn;
-  if (!persistent && credentials.kind === "bearer") offerNewTab(credentials.secret);
+  const launch = storedScope();
+  if (!persistent && credentials.kind === "bearer") offerNewTab(credentials.secret, launch);
   const signedInAs = `${identity.name} (${identity.role})`;
   who.textContent = `Signed in as ${signedInAs}`;
   signOutButton.hidden = credentials.kind !== "bearer";
   replaceChildren(app, h("p", { class: "loading" }, "Loading…"));
   if (identity.role === "staff") {
-    await mountStaffView({ api, identity, root: app, announce });
+    await mountStaffView({ api, identity, root: app, announce, launch });
   } else {
-    await mountStudentView({ api, identity, root: app, announce });
+    await mountStudentView({ api, identity, root: app, announce, launch });
   }
   announce(`Signed in as ${signedInAs}.`);
 }
@@ -89,8 +96,9 @@ async function start(credentials: Credentials, fromForm: boolean): Promise<void>
  * Without storage a reload of the frame signs the student out; a tab of its own is first-party, so
  * its storage works. The token travels in the fragment again, which no server or Referer sees.
  */
-function offerNewTab(secret: string): void {
-  const link = h("a", { href: `/#launch=${encodeURIComponent(secret)}`, target: "_blank", rel: "noopener" }, "open autograde in a new tab");
+function offerNewTab(secret: string, scope: LaunchScope | null): void {
+  const fragment = new URLSearchParams({ launch: secret, ...(scope ?? {}) });
+  const link = h("a", { href: `/#${fragment}`, target: "_blank", rel: "noopener" }, "open autograde in a new tab");
   app.before(h("p", { class: "hint", role: "note" }, "This browser keeps no data for pages inside the course frame, so reloading this frame signs you out. To avoid that, ", link, "."));
 }
 
@@ -114,6 +122,7 @@ function showSignIn(error: string): void {
     const secret = input.value.trim();
     if (!secret) return;
     storage.setItem(KEY_STORAGE, secret);
+    storage.removeItem(SCOPE_STORAGE);
     run(start({ kind: "bearer", secret }, true));
   });
   replaceChildren(app, form);
@@ -126,8 +135,21 @@ function run(task: Promise<void>): void {
   });
 }
 
+/** Only a launch's fragment sets a scope: a key typed into the form clears it and sees every assignment it may. */
+function storedScope(): LaunchScope | null {
+  const raw = storage.getItem(SCOPE_STORAGE);
+  if (!raw) return null;
+  try {
+    const parsed = JSON.parse(raw) as Partial<LaunchScope>;
+    return typeof parsed.course === "string" && typeof parsed.assignment === "string" ? { course: parsed.course, assignment: parsed.assignment } : null;
+  } catch {
+    return null;
+  }
+}
+
 signOutButton.addEventListener("click", () => {
   storage.removeItem(KEY_STORAGE);
+  storage.removeItem(SCOPE_STORAGE);
   replaceChildren(app);
   showSignIn("");
 });

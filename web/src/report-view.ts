@@ -22,16 +22,22 @@ export function shortId(id: string): string {
   return /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(id) ? id.slice(0, 8) : id;
 }
 
-export function formatScore(score: number, maxScore: number): string {
+/** A null score is one withheld until the assignment releases its hidden results. */
+export function formatScore(score: number | null, maxScore: number): string {
   const round = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
-  return `${round(score)}/${round(maxScore)}`;
+  return score === null ? `–/${round(maxScore)} (hidden)` : `${round(score)}/${round(maxScore)}`;
 }
 
-/** List routes carry score and maxScore without the report; single reads carry both. */
+/**
+ * List routes carry score and maxScore without the report; single reads carry both. The
+ * submission's own score is after any late penalty, so it comes first; null there (or in the
+ * report) is a score withheld until hidden results are released.
+ */
 export function scoreOf(submission: { score?: number | null; maxScore?: number | null; report?: PageReport | null }): string {
-  const score = submission.report?.score ?? submission.score;
-  const maxScore = submission.report?.maxScore ?? submission.maxScore;
-  return score === null || score === undefined || maxScore === null || maxScore === undefined ? "" : formatScore(score, maxScore);
+  const maxScore = submission.maxScore ?? submission.report?.maxScore;
+  if (maxScore === null || maxScore === undefined) return "";
+  const score = submission.score !== undefined ? submission.score : submission.report?.score;
+  return score === undefined ? "" : formatScore(score, maxScore);
 }
 
 export function scoreBadge(exercise: Pick<ExerciseReport, "score" | "maxScore" | "status">): HTMLElement {
@@ -47,15 +53,16 @@ export function renderCases(exercise: ExerciseReport): HTMLElement {
   const body = exercise.cases.map((c) =>
     h(
       "tr",
-      { class: `outcome-${c.outcome}` },
-      h("th", { scope: "row" }, h("code", {}, c.name)),
-      h("td", {}, c.visible ? "visible" : "hidden"),
-      h("td", {}, h("span", { class: `badge outcome-${c.outcome}` }, OUTCOME_LABEL[c.outcome])),
+      { class: `outcome-${c.outcome}`, role: "row" },
+      h("th", { scope: "row", role: "rowheader" }, h("code", {}, c.name)),
+      h("td", { role: "cell" }, c.visible ? "visible" : "hidden"),
+      h("td", { role: "cell" }, h("span", { class: `badge outcome-${c.outcome}` }, OUTCOME_LABEL[c.outcome])),
       h(
         "td",
-        { class: "case-message" },
+        { class: "case-message", role: "cell" },
         c.message,
         c.variant ? ` (matched: ${c.variant})` : null,
+        c.mistake ? h("p", { class: "mistake-hint", role: "note" }, h("strong", {}, "Likely mistake: "), c.mistake.hint) : null,
         c.printout
           ? h(
               "dl",
@@ -74,13 +81,15 @@ export function renderCases(exercise: ExerciseReport): HTMLElement {
     "div",
     { class: "cases" },
     exercise.message ? h("p", { class: "exercise-message", role: "note" }, exercise.message) : null,
+    exercise.mistake ? h("p", { class: "mistake-hint", role: "note" }, h("strong", {}, "Every failing case: "), exercise.mistake.hint) : null,
     exercise.cases.length > 0
       ? h(
           "table",
-          {},
+          // The stylesheet lays rows out as grids; explicit roles keep the table for assistive technology.
+          { role: "table", "aria-label": `Cases of ${exercise.id}` },
           h("caption", { class: "visually-hidden" }, `Cases of ${exercise.id}`),
-          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "case"), h("th", { scope: "col" }, "kind"), h("th", { scope: "col" }, "outcome"), h("th", { scope: "col" }, "feedback"))),
-          h("tbody", {}, body),
+          h("thead", { role: "rowgroup" }, h("tr", { role: "row" }, ["case", "kind", "outcome", "feedback"].map((label) => h("th", { scope: "col", role: "columnheader" }, label)))),
+          h("tbody", { role: "rowgroup" }, body),
         )
       : null,
   );

@@ -8,6 +8,7 @@ import * as z from "zod/mini";
  */
 const id = z.pipe(z.union([z.string(), z.number()]), z.transform(String));
 const optionalNumber = z.optional(z.nullable(z.number()));
+const isoOrNull = z.optional(z.nullable(z.string()));
 
 export const role = z.enum(["staff", "student"]);
 export type Role = z.infer<typeof role>;
@@ -32,6 +33,8 @@ export const exerciseCatalogue = z.object({
 });
 export type ExerciseCatalogue = z.infer<typeof exerciseCatalogue>;
 
+const mistake = z.object({ id: z.string(), hint: z.string() });
+
 const caseReport = z.object({
   name: z.string(),
   visible: z.boolean(),
@@ -40,16 +43,19 @@ const caseReport = z.object({
   variant: z.optional(z.string()),
   printout: z.optional(z.object({ got: z.string(), expected: z.string() })),
   durationMs: z.optional(z.number()),
+  mistake: z.optional(mistake),
 });
 export type CaseReport = z.infer<typeof caseReport>;
 
 const exerciseReport = z.object({
   id: z.string(),
   title: z.string(),
-  score: z.number(),
+  /** null: a student's score before the assignment releases its hidden results. */
+  score: z.nullable(z.number()),
   maxScore: z.number(),
   status: z.enum(["passed", "partial", "failed", "missing", "compile_error"]),
   message: z.optional(z.string()),
+  mistake: z.optional(mistake),
   cases: z.array(caseReport),
 });
 export type ExerciseReport = z.infer<typeof exerciseReport>;
@@ -64,7 +70,7 @@ export type Diagnostic = z.infer<typeof diagnostic>;
 
 /** Students get reports without timings (and hidden cases reduced); staff get everything. */
 export const pageReport = z.object({
-  score: z.number(),
+  score: z.nullable(z.number()),
   maxScore: z.number(),
   exercises: z.array(exerciseReport),
   diagnostics: z.array(diagnostic),
@@ -87,6 +93,11 @@ export const submission = z.object({
   maxScore: optionalNumber,
   error: z.optional(z.nullable(z.string())),
   report: z.optional(z.nullable(pageReport)),
+  course: z.optional(z.string()),
+  assignment: z.optional(z.string()),
+  rawScore: optionalNumber,
+  late: z.optional(z.nullable(z.object({ minutes: z.number(), penaltyPercent: z.number() }))),
+  resultsReleaseAt: isoOrNull,
 });
 export type Submission = z.infer<typeof submission>;
 
@@ -139,3 +150,90 @@ export const ltiPublications = z.object({
   ),
 });
 export type LtiPublications = z.infer<typeof ltiPublications>;
+
+/** Courses and assignments: dates are ISO 8601 in UTC, shown in the viewer's zone. */
+export const courseRole = z.enum(["instructor", "ta", "student"]);
+export type CourseRole = z.infer<typeof courseRole>;
+
+export const course = z.object({ id: z.string(), title: z.string(), role: z.optional(courseRole) });
+export type Course = z.infer<typeof course>;
+export const courseList = z.object({ courses: z.array(course) });
+
+export const latePenalty = z.object({ percentPerHour: z.optional(z.number()), percentPerDay: z.optional(z.number()), maxPercent: z.number() });
+export type LatePenalty = z.infer<typeof latePenalty>;
+
+export const attempts = z.object({ used: z.number(), max: z.nullable(z.number()), nextAllowedAt: z.nullable(z.string()) });
+export type Attempts = z.infer<typeof attempts>;
+
+export const assignment = z.object({
+  course: z.string(),
+  id: z.string(),
+  title: z.string(),
+  exercises: z.array(z.string()),
+  points: z.optional(z.record(z.string(), z.number())),
+  maxScore: z.optional(z.number()),
+  opensAt: isoOrNull,
+  dueAt: isoOrNull,
+  lateUntil: isoOrNull,
+  latePenalty: z.optional(z.nullable(latePenalty)),
+  maxAttempts: z.optional(z.nullable(z.number())),
+  minMinutesBetween: z.optional(z.nullable(z.number())),
+  hiddenResults: z.enum(["immediately", "after_due", "never"]),
+  scorePolicy: z.optional(z.enum(["best", "latest"])),
+  attempts: z.optional(attempts),
+  extension: z.optional(z.nullable(z.object({ dueAt: z.string(), lateUntil: z.nullable(z.string()) }))),
+  resultsReleaseAt: isoOrNull,
+});
+export type Assignment = z.infer<typeof assignment>;
+export const assignmentList = z.object({ assignments: z.array(assignment) });
+
+export const member = z.object({ principal: z.string(), role: courseRole });
+export type Member = z.infer<typeof member>;
+export const memberList = z.object({ members: z.array(member) });
+
+export const extension = z.object({ student: z.string(), dueAt: z.string(), lateUntil: z.nullable(z.string()), grantedBy: z.string(), grantedAt: z.string() });
+export type Extension = z.infer<typeof extension>;
+export const extensionList = z.object({ extensions: z.array(extension) });
+
+export const courseGradebook = z.object({
+  exercises: gradebook.shape.exercises,
+  students: z.array(
+    z.object({
+      student: z.string(),
+      total: z.number(),
+      scores: z.record(z.string(), z.nullable(z.number())),
+      rawTotal: z.optional(z.number()),
+      lateSubmissions: z.optional(z.number()),
+    }),
+  ),
+});
+export type CourseGradebook = z.infer<typeof courseGradebook>;
+
+/** What a staff member sends to create or replace an assignment (`PUT …/assignments/:id`). */
+export interface AssignmentBody {
+  title?: string;
+  exercises?: string[];
+  dueAt?: string;
+  lateUntil?: string;
+  latePenalty?: LatePenalty;
+  maxAttempts?: number;
+  hiddenResults?: Assignment["hiddenResults"];
+  scorePolicy?: "best" | "latest";
+}
+
+/** GET /v1/analytics, as web/src/analytics-view.ts draws it. */
+export const analytics = z.object({
+  catalogueVersions: z.array(z.string()),
+  exercises: z.array(
+    z.object({
+      id: z.string(),
+      submissions: z.number(),
+      students: z.number(),
+      studentsWithFullMarks: z.number(),
+      medianAttemptsToFullMarks: z.nullable(z.number()),
+      cases: z.array(z.object({ name: z.string(), visible: z.boolean(), attempts: z.number(), passRate: z.number() })),
+      mistakes: z.array(z.object({ id: z.string(), hint: z.string(), students: z.number() })),
+    }),
+  ),
+});
+export type Analytics = z.infer<typeof analytics>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "./api.ts";
 import type { Submission } from "./schemas.ts";
-import { identify, launchTokenFromHash, waitForGrading } from "./session.ts";
+import { identify, launchScopeFromHash, launchTokenFromHash, waitForGrading } from "./session.ts";
 
 const reject = (status: number) => () => Promise.reject(new ApiError(status, `http_${status}`, `status ${status}`));
 
@@ -69,5 +69,16 @@ describe("launchTokenFromHash", () => {
     ["#other=1", null],
   ])("%s -> %s", (hash, token) => {
     expect(launchTokenFromHash(hash)).toBe(token);
+  });
+});
+
+describe("launchScopeFromHash", () => {
+  it.each<[string, { course: string; assignment: string } | null]>([
+    ["#launch=tok&course=lti-0123&assignment=lti-abc", { course: "lti-0123", assignment: "lti-abc" }],
+    ["#launch=tok", null],
+    ["#launch=tok&course=cnn", null],
+    ["#launch=tok&course=&assignment=hw1", null],
+  ])("%s", (hash, scope) => {
+    expect(launchScopeFromHash(hash)).toEqual(scope);
   });
 });

@@ -59,3 +59,17 @@ export function launchTokenFromHash(hash: string): string | null {
   const token = new URLSearchParams(hash.replace(/^#/, "")).get("launch");
   return token && token.trim() ? token.trim() : null;
 }
+
+/** Inside an LTI launch the page works on the link's course and assignment only. */
+export interface LaunchScope {
+  readonly course: string;
+  readonly assignment: string;
+}
+
+/** The launch's `course` and `assignment` beside the token; null when the link is `default`'s. */
+export function launchScopeFromHash(hash: string): LaunchScope | null {
+  const params = new URLSearchParams(hash.replace(/^#/, ""));
+  const course = params.get("course")?.trim();
+  const assignment = params.get("assignment")?.trim();
+  return course && assignment ? { course, assignment } : null;
+}

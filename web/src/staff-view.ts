@@ -1,8 +1,10 @@
 import { ApiError, type ApiClient } from "./api.ts";
+import { mountCourseAdmin } from "./course-admin-view.ts";
+import { renderAnalytics } from "./analytics-view.ts";
 import { h, replaceChildren } from "./dom.ts";
 import { formatScore, renderReport, scoreOf, shortId } from "./report-view.ts";
 import { GRADEBOOK_CSV_LAYOUTS, type Gradebook, type GradebookCsvLayout, type Identity, type LtiPublications, type Submission } from "./schemas.ts";
-import { waitForGrading } from "./session.ts";
+import { waitForGrading, type LaunchScope } from "./session.ts";
 import { newestFirst } from "./student-view.ts";
 import { formatWhen } from "./time.ts";
 
@@ -11,16 +13,19 @@ export interface StaffViewOptions {
   identity: Identity;
   root: HTMLElement;
   announce: (message: string) => void;
+  launch?: LaunchScope | null;
 }
 
-export async function mountStaffView({ api, identity, root, announce }: StaffViewOptions): Promise<void> {
+export async function mountStaffView({ api, identity, root, announce, launch = null }: StaffViewOptions): Promise<void> {
   const administers = identity.origin !== "lti";
+  const coursesSlot = h("div", { class: "courses-slot" });
   const gradebookSlot = h("div", { class: "table-scroll" });
   const drillHeading = h("h2", { id: "drill-heading", tabindex: -1 });
   const submissionsSlot = h("div", { class: "table-scroll" });
   const reportSlot = h("div", { class: "report-slot" });
   const drillDown = h("section", { class: "drill-down", "aria-labelledby": "drill-heading", hidden: true }, drillHeading, submissionsSlot, reportSlot);
   const publicationsSlot = h("div", { class: "table-scroll" });
+  const analyticsSlot = h("div", { class: "analytics-slot" });
   drillDown.insertBefore(publicationsSlot, reportSlot);
   let selectedStudent: string | null = null;
   /** LMS display names of launched students; the gradebook itself only knows `lti-<hash>`. */
@@ -52,9 +57,12 @@ export async function mountStaffView({ api, identity, root, announce }: StaffVie
         gradebookSlot,
       ),
       drillDown,
+      h("section", { "aria-labelledby": "analytics-heading" }, h("h2", { id: "analytics-heading" }, "Analytics"), analyticsSlot),
+      coursesSlot,
     ),
   );
   await refresh();
+  await mountCourseAdmin({ api, root: coursesSlot, announce, administers, launch });
 
   async function refresh(): Promise<void> {
     // LMS names, emails and publications are administration: a course launch's staff see student ids.
@@ -64,6 +72,8 @@ export async function mountStaffView({ api, identity, root, announce }: StaffVie
       return label ? [[u.student, label] as const] : [];
     }));
     renderGradebook(book);
+    // Course staff from the LMS see their course's numbers only (the route insists on a course for them).
+    renderAnalytics(analyticsSlot, await api.analytics(administers ? {} : { course: launch?.course ?? "default" }));
     if (selectedStudent) await openStudent(selectedStudent, false);
   }
 

@@ -1,22 +1,38 @@
 import { ApiError, type ApiClient } from "./api.ts";
+import { assignmentChoices, assignmentPicker, lateText, pick, renderAssignmentPanel } from "./assignment-panel.ts";
 import { h, replaceChildren } from "./dom.ts";
 import { createSolutionEditor, type SolutionEditor } from "./editor.ts";
 import { renderMarkdown } from "./markdown-dom.ts";
 import { formatScore, renderCases, renderDiagnostics, scoreBadge, scoreOf, shortId } from "./report-view.ts";
 import type { ExerciseDetail, ExerciseReport, Identity, PageReport, Submission } from "./schemas.ts";
-import { waitForGrading } from "./session.ts";
-import { formatWhen } from "./time.ts";
+import { waitForGrading, type LaunchScope } from "./session.ts";
+import { formatDeadline, formatWhen } from "./time.ts";
 
 export interface StudentViewOptions {
   api: ApiClient;
   identity: Identity;
   root: HTMLElement;
   announce: (message: string) => void;
+  /** An LTI launch's link: the page shows that assignment only, with no way to switch. */
+  launch?: LaunchScope | null;
+  /** The assignment picked from the list, outside a launch. */
+  chosen?: LaunchScope;
 }
 
-export async function mountStudentView({ api, root, announce }: StudentViewOptions): Promise<void> {
-  const [catalogue, history] = await Promise.all([api.exerciseCatalogue(), api.listSubmissions()]);
-  const { exercises, starterModule: starter } = catalogue;
+export async function mountStudentView(options: StudentViewOptions): Promise<void> {
+  const { api, root, announce, launch = null } = options;
+  const choices = launch ? [] : await assignmentChoices(api);
+  let current = launch ? await api.assignment(launch.course, launch.assignment) : pick(choices, options.chosen);
+  const scope = current ? { course: current.course, assignment: current.id } : {};
+  const [catalogue, history] = await Promise.all([api.exerciseCatalogue(), api.listSubmissions(scope)]);
+  const { starterModule: starter } = catalogue;
+  // The link's assignment decides what is graded and shown; the rest of the catalogue is not offered here.
+  const graded = current;
+  const exercises = graded ? catalogue.exercises.filter((e) => graded.exercises.includes(e.id)).map((e) => ({ ...e, points: graded.points?.[e.id] ?? e.points })) : catalogue.exercises;
+  const panelSlot = h("div", { class: "assignment-slot" });
+  // Today's worksheet (`default` of `default`) has no dates or limits to tell about.
+  const renderPanel = () => (current && !(current.course === "default" && current.id === "default") ? replaceChildren(panelSlot, renderAssignmentPanel(current, Date.now())) : undefined);
+  const picker = choices.length > 1 && current ? assignmentPicker(choices, current, (next) => void mountStudentView({ ...options, chosen: next })) : null;
   const latest = newestFirst(history.items);
   // List pages omit sources and reports; the newest submission is read in full.
   const newest = latest[0] ? await api.getSubmission(latest[0].id) : undefined;
@@ -54,6 +70,8 @@ export async function mountStudentView({ api, root, announce }: StudentViewOptio
       h(
         "aside",
         { class: "side-pane", "aria-label": "Exercises and submissions" },
+        picker,
+        panelSlot,
         h("section", { "aria-labelledby": "exercises-heading" }, h("h2", { id: "exercises-heading" }, "Exercises"), totalSlot, h("ol", { class: "exercise-list" }, [...cards.values()].map((c) => c.element))),
         h(
           "section",
@@ -67,7 +85,10 @@ export async function mountStudentView({ api, root, announce }: StudentViewOptio
 
   const editor: SolutionEditor = createSolutionEditor({ parent: editorHost, source: lastSource ?? starter, label: "Solution module, TypeScript", styleNonce: styleNonce(), onSubmit: () => void submit() });
   renderHistory(latest);
-  if (newest?.report) showReport(newest.report);
+  renderPanel();
+  // The countdown moves on while the page stays open; a replaced view stops its timer.
+  const timer = setInterval(() => (panelSlot.isConnected ? renderPanel() : clearInterval(timer)), 30_000);
+  if (newest?.report) showReport(newest.report, newest);
   // A reload while the last submission is still in the queue keeps following it.
   if (newest && (newest.status === "queued" || newest.status === "running")) void run(() => follow(newest.id));
 
@@ -79,7 +100,7 @@ export async function mountStudentView({ api, root, announce }: StudentViewOptio
   async function submit(): Promise<void> {
     await run(async () => {
       setStatus("Submitting…");
-      const { id } = await api.submit({ source: editor.getSource() });
+      const { id } = await api.submit(current ? { source: editor.getSource(), course: current.course, assignment: current.id, exercises: [...current.exercises] } : { source: editor.getSource() });
       await follow(id);
     });
   }
@@ -107,20 +128,34 @@ export async function mountStudentView({ api, root, announce }: StudentViewOptio
       },
     });
     if (done.status === "graded" && done.report) {
-      showReport(done.report);
-      setStatus(`Submission ${shortId(id)} graded: ${formatScore(done.report.score, done.report.maxScore)}.`);
+      showReport(done.report, done);
+      const late = lateText(done);
+      setStatus(`Submission ${shortId(id)} graded: ${scoreOf(done)}${late ? ` (${late})` : ""}.`);
     } else {
       setStatus(`Submission ${shortId(id)} could not be graded${done.error ? `: ${done.error}` : ""}. Please try again.`);
     }
-    renderHistory(newestFirst((await api.listSubmissions()).items));
+    if (current) {
+      current = await api.assignment(current.course, current.id);
+      renderPanel();
+    }
+    renderHistory(newestFirst((await api.listSubmissions(scope)).items));
   }
 
   function setStatus(message: string): void {
     status.textContent = message;
   }
 
-  function showReport(report: PageReport): void {
-    replaceChildren(totalSlot, "Score ", h("strong", {}, formatScore(report.score, report.maxScore)));
+  /** The total is the submission's (after any late penalty) where the service gives it, else the report's. */
+  function showReport(report: PageReport, submission?: Submission): void {
+    const late = submission ? lateText(submission) : "";
+    const release = submission?.resultsReleaseAt;
+    replaceChildren(
+      totalSlot,
+      "Score ",
+      h("strong", {}, submission ? scoreOf(submission) : formatScore(report.score, report.maxScore)),
+      late ? h("span", { class: "late", "data-testid": "late-penalty" }, ` ${late} (before the penalty: ${formatScore(submission?.rawScore ?? report.score, report.maxScore)})`) : null,
+      release ? h("span", { class: "hint" }, ` · hidden results are released on ${formatDeadline(release)}`) : null,
+    );
     replaceChildren(diagnosticsSlot, renderDiagnostics(report.diagnostics, (d) => editor.goTo(d.line, d.column)));
     editor.showDiagnostics(report.diagnostics);
     for (const card of cards.values()) card.clear();
@@ -138,7 +173,7 @@ export async function mountStudentView({ api, root, announce }: StudentViewOptio
   async function showSubmission(id: string): Promise<void> {
     const full = await api.getSubmission(id);
     if (full.report) {
-      showReport(full.report);
+      showReport(full.report, full);
       announce(`Showing the report of submission ${shortId(id)}.`);
     }
   }
@@ -163,7 +198,7 @@ export async function mountStudentView({ api, root, announce }: StudentViewOptio
           {},
           h("td", { title: s.id }, shortId(s.id)),
           h("td", {}, formatWhen(s.createdAt)),
-          h("td", {}, s.status === "graded" ? scoreOf(s) : s.status),
+          h("td", {}, s.status === "graded" ? scoreOf(s) : s.status, s.late ? h("span", { class: "late" }, ` ${lateText(s)}`) : null),
           h(
             "td",
             { class: "actions" },
@@ -220,3 +255,4 @@ export function newestFirst(items: readonly Submission[]): Submission[] {
   const time = (s: Submission) => (typeof s.createdAt === "number" ? s.createdAt : Date.parse(String(s.createdAt)));
   return [...items].sort((a, b) => time(b) - time(a));
 }
+

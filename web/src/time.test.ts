@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatWhen } from "./time.ts";
+import { countdown, formatDeadline, formatWhen } from "./time.ts";
 
 describe("formatWhen", () => {
   const now = new Date(2026, 10, 25, 15, 0, 0);
@@ -11,5 +11,30 @@ describe("formatWhen", () => {
     ["unparseable stays as given", "yesterday-ish", "yesterday-ish"],
   ])("%s", (_name, value, expected) => {
     expect(formatWhen(value, now)).toBe(expected);
+  });
+});
+
+describe("formatDeadline", () => {
+  it.each([
+    ["UTC", "UTC", "Thu 10 Dec 2026, 23:59 (UTC)"],
+    ["Paris, an hour ahead in winter", "Europe/Paris", "Fri 11 Dec 2026, 00:59 (Europe/Paris)"],
+    ["Los Angeles, eight hours behind", "America/Los_Angeles", "Thu 10 Dec 2026, 15:59 (America/Los_Angeles)"],
+  ])("in %s", (_name, zone, expected) => {
+    expect(formatDeadline("2026-12-10T23:59:00Z", zone)).toBe(expected);
+  });
+});
+
+describe("countdown", () => {
+  const due = "2026-12-10T23:59:00Z";
+  const at = (iso: string) => Date.parse(iso);
+  it.each([
+    ["two days and three hours", "2026-12-08T20:59:00Z", "2 days 3 h"],
+    ["one day", "2026-12-09T23:59:00Z", "1 day 0 h"],
+    ["hours and minutes", "2026-12-10T20:54:00Z", "3 h 5 min"],
+    ["a part of a minute rounds up", "2026-12-10T23:58:30Z", "1 min"],
+    ["past", "2026-12-11T00:00:00Z", null],
+    ["exactly due", "2026-12-10T23:59:00Z", null],
+  ])("%s", (_name, now, expected) => {
+    expect(countdown(due, at(now))).toBe(expected);
   });
 });
