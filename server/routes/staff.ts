@@ -50,15 +50,17 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
 
   app.post(
     "/regrade",
-    { schema: { tags: ["staff"], description: "Regrade every finished submission (optionally those including one exercise, or of one student).", body: bulkRegradeRequest, response: { 202: bulkRegradeAccepted, ...errors } } },
+    { schema: { tags: ["staff"], description: "Regrade every finished submission (optionally those including one exercise, or of one student).", body: bulkRegradeRequest.nullish(), response: { 202: bulkRegradeAccepted, ...errors } } },
     async (request, reply) => {
       // Only a staff API key regrades across courses; anyone else names (or defaults to) a course they are staff of.
-      const course = request.body.course ?? (isAdmin(request.principal) ? undefined : DEFAULT_COURSE);
+      // No body is every finished submission, as POST /v1/submissions/:id/regrade takes none.
+      const filter = request.body ?? {};
+      const course = filter.course ?? (isAdmin(request.principal) ? undefined : DEFAULT_COURSE);
       if (course !== undefined && !isCourseStaff(await courseRole(storage, request.principal, course))) {
         throw new ApiError(403, "forbidden", `course: you are not staff of course ${course}`, { field: "course" });
       }
-      const queued = await storage.enqueueBulkRegrade({ ...request.body, ...(course === undefined ? {} : { course }) }, Date.now());
-      request.log.info({ ...request.body, queued }, "bulk regrade requested");
+      const queued = await storage.enqueueBulkRegrade({ ...filter, ...(course === undefined ? {} : { course }) }, Date.now());
+      request.log.info({ ...filter, queued }, "bulk regrade requested");
       deps.queue.notify();
       return reply.code(202).send({ queued });
     },

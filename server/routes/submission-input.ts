@@ -13,6 +13,10 @@ export async function multipartToBody(request: FastifyRequest): Promise<void> {
     await readParts(request, body, exercises);
   } catch (err) {
     // The parser's own errors (no boundary, a truncated or non-multipart body) carry no status: they are the client's.
+    // @fastify/multipart's own 413 for a second file: the README's error for it is a 400 naming the field.
+    if ((err as { code?: unknown }).code === "FST_FILES_LIMIT") {
+      throw new ApiError(400, "validation_error", "source: upload one .ts file; this upload has more than one", { field: "source" });
+    }
     if (err instanceof ApiError || typeof (err as { statusCode?: unknown }).statusCode === "number") throw err;
     throw new ApiError(400, "malformed_multipart", `the multipart body could not be read: ${(err as Error).message}`);
   }

@@ -86,6 +86,10 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       if (request.body.callbackUrl !== undefined && !isAdmin(principal)) {
         throw new ApiError(403, "forbidden", "callbackUrl: only staff keys (API keys, not course launches) may register a callback; submit without it", { field: "callbackUrl" });
       }
+      // Without the secret nothing would ever be sent: refuse rather than accept a callback that stays silent.
+      if (request.body.callbackUrl !== undefined && !config.webhookSecret) {
+        throw new ApiError(400, "validation_error", "callbackUrl: this server has no AUTOGRADE_WEBHOOK_SECRET to sign callbacks with, so it sends none; set it, or submit without callbackUrl", { field: "callbackUrl" });
+      }
       if (deps.draining()) throw new ApiError(503, "draining", "the server is shutting down; retry shortly", undefined, { "retry-after": "5" });
       const { source, exercises, callbackUrl } = request.body;
       const submittedAt = now();
