@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import { loadavg, tmpdir } from "node:os";
@@ -11,7 +11,7 @@ import { createSandboxPool } from "../grader/sandbox/pool.ts";
 import { loadServerConfig } from "../server/config.ts";
 import { treeCpuSeconds } from "./lib/proc-cpu.ts";
 import { createScratchDatabase } from "./lib/scratch-database.ts";
-import { stopAll } from "./lib/processes.ts";
+import { spawnService, stopAll } from "./lib/processes.ts";
 import { formatTable, quantile } from "./lib/stats.ts";
 
 /**
@@ -49,26 +49,9 @@ function parseOptions(argv: readonly string[]): Options {
   return { n: int("n", values.n), baseline: int("baseline", values.baseline), built: values.built ?? false, postgres: values.postgres, workers: int("workers", values.workers), env };
 }
 
-function spawnService(env: Record<string, string>, built: boolean, ready: string): Promise<{ child: ChildProcess; url: string }> {
+function startService(env: Record<string, string>, built: boolean, ready: string) {
   const entry = built ? ["--no-node-snapshot", "dist/server/main.js"] : ["--no-node-snapshot", "--import", "tsx", "server/main.ts"];
-  const child = spawn(process.execPath, entry, { cwd: repoRoot, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "", ...env } });
-  let stderr = "";
-  child.stderr!.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-  return new Promise((resolve, reject) => {
-    let buffered = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString();
-      for (let nl = buffered.indexOf("\n"); nl >= 0; nl = buffered.indexOf("\n")) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        if (line.includes(ready)) resolve({ child, url: (JSON.parse(line) as { url?: string }).url ?? "" });
-      }
-      // Only the ready line matters; the rest is dropped so the pipe never fills.
-      if (buffered.length > 65536) buffered = "";
-    });
-    child.once("exit", (code) => reject(new Error(`service exited with ${code}: ${stderr}`)));
-    setTimeout(() => reject(new Error(`no ${ready} line in 120 s: ${stderr}`)), 120_000).unref();
-  });
+  return spawnService({ entry, env, ready, timeoutMs: 120_000 });
 }
 
 async function waitReady(url: string): Promise<void> {
@@ -202,17 +185,17 @@ export default async function bench(argv: readonly string[] = []): Promise<void>
   try {
     if (options.postgres === undefined) {
       mode = "sqlite, 1 process (npm start)";
-      const service = await spawnService(env, options.built, '"autograde listening"');
+      const service = await startService(env, options.built, '"autograde listening"');
       children.push(service.child);
       url = service.url;
     } else {
       scratch = await createScratchDatabase(options.postgres);
       const pgEnv = { ...env, DATABASE_URL: scratch.url };
       mode = `postgres, 1 api + ${options.workers} worker${options.workers > 1 ? "s" : ""}`;
-      const api = await spawnService({ ...pgEnv, AUTOGRADE_ROLE: "api" }, options.built, '"autograde listening"');
+      const api = await startService({ ...pgEnv, AUTOGRADE_ROLE: "api" }, options.built, '"autograde listening"');
       children.push(api.child);
       url = api.url;
-      for (let i = 0; i < options.workers; i++) children.push((await spawnService({ ...pgEnv, AUTOGRADE_ROLE: "worker" }, options.built, '"autograde worker ready"')).child);
+      for (let i = 0; i < options.workers; i++) children.push((await startService({ ...pgEnv, AUTOGRADE_ROLE: "worker" }, options.built, '"autograde worker ready"')).child);
     }
     await waitReady(url);
     const result = await burst(url, () => children.map((c) => c.pid!), students.map((s) => s.secret), source);

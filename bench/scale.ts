@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { solutionModule } from "../exercises/index.ts";
 import { startArrivalReceiver } from "./lib/webhook-arrivals.ts";
-import { stopAll } from "./lib/processes.ts";
+import { spawnService, stopAll } from "./lib/processes.ts";
 import { formatTable, quantile } from "./lib/stats.ts";
 
 /**
@@ -20,7 +18,6 @@ import { formatTable, quantile } from "./lib/stats.ts";
  * --all grades all eight exercises instead of zero_pad, so grading rather than the queue dominates.
  * Usage: npm run bench -- scale [--submissions 200] [--serial 40] [--all]
  */
-const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const STAFF_SECRET = "bench-staff-secret-0123456789";
 const WEBHOOK_SECRET = "bench-webhook-secret-0123456789";
 const CLIENTS = 16;
@@ -30,24 +27,7 @@ function option(args: readonly string[], name: string, fallback: number): number
   return i >= 0 ? Number(args[i + 1]) : fallback;
 }
 
-function spawnNode(env: Record<string, string>, ready: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: repoRoot, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "", ...env } });
-  let stderr = "";
-  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve, reject) => {
-    let buffered = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString();
-      for (let nl = buffered.indexOf("\n"); nl >= 0; nl = buffered.indexOf("\n")) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        if (line.includes(ready)) resolve({ child, url: (JSON.parse(line) as { url?: string }).url ?? "" });
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
-    setTimeout(() => reject(new Error(`no ${ready} line in 60 s: ${stderr}`)), 60_000).unref();
-  });
-}
+const spawnNode = (env: Record<string, string>, ready: string) => spawnService({ entry: ["--import", "tsx", "server/main.ts"], env, ready, timeoutMs: 60_000 });
 
 async function withDatabase<T>(adminUrl: string, use: (url: string) => Promise<T>): Promise<T> {
   const name = `autograde_bench_${randomBytes(4).toString("hex")}`;

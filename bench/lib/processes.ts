@@ -1,4 +1,32 @@
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * Starts the service (`entry` is node's arguments) in its own process group and resolves with its
+ * URL once a stdout line contains `ready`. Only that line matters: the rest of stdout is dropped and
+ * stderr keeps its last 4 KB for the error, so a long run never fills a pipe or the bench's memory.
+ */
+export function spawnService({ entry, env, ready, timeoutMs }: { entry: readonly string[]; env: Record<string, string>; ready: string; timeoutMs: number }): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, entry, { cwd: repoRoot, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "", ...env } });
+  let stderr = "";
+  child.stderr!.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  return new Promise((resolve, reject) => {
+    let buffered = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      for (let nl = buffered.indexOf("\n"); nl >= 0; nl = buffered.indexOf("\n")) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        if (line.includes(ready)) resolve({ child, url: (JSON.parse(line) as { url?: string }).url ?? "" });
+      }
+      if (buffered.length > 65536) buffered = "";
+    });
+    child.once("exit", (code) => reject(new Error(`service exited with ${code}: ${stderr}`)));
+    setTimeout(() => reject(new Error(`no ${ready} line in ${timeoutMs / 1000} s: ${stderr}`)), timeoutMs).unref();
+  });
+}
 
 /** SIGTERM each (the service drains), wait for the exits, then SIGKILL whatever is left of each process group (sandbox workers). */
 export async function stopAll(children: readonly ChildProcess[]): Promise<void> {
