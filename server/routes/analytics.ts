@@ -8,6 +8,7 @@ import { accessCourse } from "../course-access.ts";
 import { ApiError } from "../errors.ts";
 import { errorBody } from "../schemas.ts";
 import type { SubmissionRecord } from "../storage/types.ts";
+import { sendCsv } from "./csv-reply.ts";
 
 export const analyticsQuery = z.object({
   course: z.string().min(1).max(200).optional(),
@@ -160,12 +161,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       } while (cursor !== undefined);
       const data = computeAnalytics(records, exercise);
       if (format !== "csv") return data;
-      return reply
-        .type("text/csv; charset=utf-8")
-        .header("content-disposition", 'attachment; filename="autograde-analytics.csv"')
-        .serializer((text: string) => text)
-        // The typed reply only knows the JSON schema; the serializer above sends this string as is.
-        .send(analyticsCsv(data) as never);
+      return sendCsv(reply, "autograde-analytics.csv", analyticsCsv(data));
     },
   );
 };

@@ -16,6 +16,7 @@ import { recomputeLateness } from "../recompute.ts";
 import { errorBody } from "../schemas.ts";
 import { assignmentGradebook, pointsOf } from "../scoring.ts";
 import type { AssignmentRecord, CourseRole, ExtensionRecord } from "../storage/course-types.ts";
+import { sendCsv } from "./csv-reply.ts";
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -235,11 +236,7 @@ export const courseRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
       const book = assignmentGradebook(assignment, deps.exercises, await storage.assignmentCells(course, assignment.id), (name) => !staffNames.has(name));
       if (!csv) return { course, assignment: assignment.id, ...book };
       const chosen = layout ?? "canvas";
-      return reply
-        .type("text/csv; charset=utf-8")
-        .header("content-disposition", `attachment; filename="autograde-${course}-${assignment.id}-${chosen}.csv"`)
-        .serializer((text: string) => text)
-        .send(gradebookCsv(book, chosen) as never);
+      return sendCsv(reply, `autograde-${course}-${assignment.id}-${chosen}.csv`, gradebookCsv(book, chosen));
     },
   );
 

@@ -9,6 +9,7 @@ import {
   bulkRegradeAccepted, bulkRegradeRequest, deliveryList, errorBody, gradebook, gradebookQuery,
   regradeAccepted, submissionParams,
 } from "../schemas.ts";
+import { sendCsv } from "./csv-reply.ts";
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 429: errorBody };
 
@@ -86,12 +87,7 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       const book = buildGradebook(deps.exercises, await storage.gradebook());
       if (!csv) return book;
       const chosen = layout ?? "canvas";
-      return reply
-        .type("text/csv; charset=utf-8")
-        .header("content-disposition", `attachment; filename="autograde-gradebook-${chosen}.csv"`)
-        .serializer((text: string) => text)
-        // The typed reply only knows the JSON schema; the custom serializer above sends this string as is.
-        .send(gradebookCsv(book, chosen) as never);
+      return sendCsv(reply, `autograde-gradebook-${chosen}.csv`, gradebookCsv(book, chosen));
     },
   );
 };
