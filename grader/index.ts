@@ -6,6 +6,7 @@ import type { GraderConfig } from "./config.ts";
 import { createExpectedCache, type ExpectedCache, type PreparedCase } from "./expected.ts";
 import type { Diagnostic, ExerciseReport, Report } from "./report.ts";
 import { clipReportText, limitReportSize } from "./report-limit.ts";
+import { roundScore } from "./round-score.ts";
 import type { SandboxExercise, SandboxJob, SandboxPool } from "./sandbox/protocol.ts";
 import { compileErrorReport, scoreExercise } from "./score.ts";
 import { sourceOverLimit } from "./source-limit.ts";
@@ -194,7 +195,7 @@ export function buildSandboxJob(
 }
 
 function assemble(version: string, exercises: ExerciseReport[], diagnostics: readonly Diagnostic[], timings: Partial<Report["timings"]> & { totalMs: number }): Report {
-  const sum = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) * 1e4) / 1e4;
+  const sum = (xs: number[]) => roundScore(xs.reduce((a, b) => a + b, 0));
   return {
     catalogueVersion: version,
     score: sum(exercises.map((e) => e.score)),

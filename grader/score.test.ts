@@ -68,11 +68,11 @@ describe("scoreExercise", () => {
     expect([r.status, r.score]).toEqual(["failed", 0]);
   });
 
-  it("rounds fractional points to 4 decimals", () => {
+  it("rounds fractional points to 2 decimals (the one rounding rule, grader/round-score.ts)", () => {
     const three = fakeExercise("zero_pad", 10, recipes.slice(0, 3));
     const p = prepare(three);
     const r = scoreExercise(three, p, { id: "zero_pad", kind: "ran", cases: [doubled(p[0] as PreparedCase), { kind: "timeout", limitMs: 1 }, { kind: "timeout", limitMs: 1 }] });
-    expect(r.score).toBe(3.3333);
+    expect(r.score).toBe(3.33);
   });
 
   it("missing export -> status missing, every case reported as not run", () => {

@@ -1,5 +1,6 @@
 import type { Exercise, Value } from "../exercises/types.ts";
 import { compareValues } from "./compare.ts";
+import { roundScore } from "./round-score.ts";
 import { diagnose, matchingMistakes } from "./diagnose.ts";
 import type { PreparedCase, PreparedMistake } from "./expected.ts";
 import type { CaseOutcome, CaseReport, ExerciseReport, ExerciseStatus, MistakeReport } from "./report.ts";
@@ -109,9 +110,8 @@ function notRun(prepared: readonly PreparedCase[], message: string): CaseReport[
   return prepared.map((p) => ({ name: p.recipe.name, visible: p.recipe.visible, outcome: "error", message }));
 }
 
-/** Rounded so a report never shows 7.1428571428571 points. */
 function points(exercise: Exercise, passed: number, total: number): number {
-  return total === 0 ? 0 : Math.round(((exercise.points * passed) / total) * 1e4) / 1e4;
+  return total === 0 ? 0 : roundScore((exercise.points * passed) / total);
 }
 
 function statusOf(passed: number, total: number): ExerciseStatus {

@@ -1,4 +1,5 @@
 import type { Exercise } from "../exercises/types.ts";
+import { roundScore } from "../grader/round-score.ts";
 import type { Gradebook, GradebookCsvLayout } from "./schemas.ts";
 import type { GradebookCell } from "./storage/types.ts";
 
@@ -10,16 +11,15 @@ export function buildGradebook(exercises: readonly Exercise[], cells: readonly G
     if (cell.exercise in scores) scores[cell.exercise] = cell.score;
     byStudent.set(cell.student, scores);
   }
-  const round = (x: number) => Math.round(x * 1e4) / 1e4;
   return {
     exercises: exercises.map((e) => ({ id: e.id, title: e.title, maxScore: e.points })),
-    maxTotal: round(exercises.reduce((sum, e) => sum + e.points, 0)),
+    maxTotal: roundScore(exercises.reduce((sum, e) => sum + e.points, 0)),
     students: [...byStudent.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([student, scores]) => ({
         student,
         scores,
-        total: round(Object.values(scores).reduce<number>((sum, s) => sum + (s ?? 0), 0)),
+        total: roundScore(Object.values(scores).reduce<number>((sum, s) => sum + (s ?? 0), 0)),
       })),
   };
 }

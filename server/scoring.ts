@@ -1,5 +1,6 @@
 import type { Exercise, ExerciseId } from "../exercises/types.ts";
 import type { Report } from "../grader/report.ts";
+import { roundScore } from "../grader/round-score.ts";
 import { penalized } from "./policy/deadlines.ts";
 import type { Gradebook } from "./schemas.ts";
 import type { AssignmentCell, AssignmentPolicy, Lateness } from "./storage/course-types.ts";
@@ -10,7 +11,6 @@ import type { AssignmentCell, AssignmentPolicy, Lateness } from "./storage/cours
  * lateness, so a changed deadline or penalty never needs a regrade.
  */
 
-const round = (x: number) => Math.round(x * 1e4) / 1e4;
 
 /** The assignment's exercises and what each is worth. */
 export function pointsOf(assignment: Pick<AssignmentPolicy, "exercises" | "points">, catalogue: readonly Exercise[]): Map<ExerciseId, number> {
@@ -35,10 +35,10 @@ export function scoreReport(report: Report, points: ReadonlyMap<ExerciseId, numb
     const worth = points.get(ex.id);
     if (worth === undefined) continue;
     const raw = scaled(ex.score, ex.maxScore, worth);
-    exercises.set(ex.id, { raw: round(raw), score: penalized(raw, late), maxScore: worth });
+    exercises.set(ex.id, { raw: roundScore(raw), score: penalized(raw, late), maxScore: worth });
   }
-  const rawScore = round([...exercises.values()].reduce((sum, e) => sum + e.raw, 0));
-  const maxScore = round([...exercises.values()].reduce((sum, e) => sum + e.maxScore, 0));
+  const rawScore = roundScore([...exercises.values()].reduce((sum, e) => sum + e.raw, 0));
+  const maxScore = roundScore([...exercises.values()].reduce((sum, e) => sum + e.maxScore, 0));
   return { rawScore, score: penalized(rawScore, late), maxScore, exercises };
 }
 
@@ -66,17 +66,17 @@ export function assignmentGradebook(
     const row = rows.get(cell.student) ?? { scores: empty(), rawScores: empty(), late: new Set<string>() };
     rows.set(cell.student, row);
     if (cell.late) row.late.add(cell.submissionId);
-    const raw = round(scaled(cell.score, cell.maxScore, worth));
+    const raw = roundScore(scaled(cell.score, cell.maxScore, worth));
     const score = penalized(raw, cell.late);
     const keep = (old: number | null, next: number) => (assignment.scorePolicy === "latest" || old === null ? next : Math.max(old, next));
     row.scores[cell.exercise] = keep(row.scores[cell.exercise] ?? null, score);
     row.rawScores[cell.exercise] = keep(row.rawScores[cell.exercise] ?? null, raw);
   }
-  const total = (scores: Record<string, number | null>) => round(Object.values(scores).reduce<number>((sum, s) => sum + (s ?? 0), 0));
+  const total = (scores: Record<string, number | null>) => roundScore(Object.values(scores).reduce<number>((sum, s) => sum + (s ?? 0), 0));
   const byId = new Map(catalogue.map((e) => [e.id, e]));
   return {
     exercises: [...points.entries()].map(([id, maxScore]) => ({ id, title: byId.get(id)?.title ?? id, maxScore })),
-    maxTotal: round([...points.values()].reduce((sum, p) => sum + p, 0)),
+    maxTotal: roundScore([...points.values()].reduce((sum, p) => sum + p, 0)),
     students: [...rows.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([student, row]) => ({ student, scores: row.scores, total: total(row.scores), rawScores: row.rawScores, rawTotal: total(row.rawScores), lateSubmissions: row.late.size })),

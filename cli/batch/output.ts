@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Exercise } from "../../exercises/index.ts";
 import { formatters, REPORT_FORMATS, type ReportFormat } from "../../grader/formats/index.ts";
 import type { Report } from "../../grader/report.ts";
+import { formatScore } from "../../grader/round-score.ts";
 import { buildGradebook, gradebookCsv } from "../../server/gradebook.ts";
 import type { GradebookCell } from "../../server/storage/types.ts";
 import { ROW_STATUSES, type BatchRow } from "./journal.ts";
@@ -94,7 +95,7 @@ export function summary(rows: readonly BatchRow[], stray: readonly { path: strin
   if (graded.length > 0) {
     const mean = graded.reduce((s, r) => s + r.score, 0) / graded.length;
     const maxScore = graded[0]?.maxScore ?? 0;
-    lines.push(`mean ${mean.toFixed(2)} / ${maxScore}`);
+    lines.push(`mean ${formatScore(mean)} / ${maxScore}`);
     const bins = Array.from({ length: 10 }, () => 0);
     for (const r of graded) {
       const bin = Math.min(9, Math.floor((10 * r.score) / Math.max(r.maxScore, 1e-9)));

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Exercise, ExerciseId } from "../../exercises/index.ts";
 import type { Grader } from "../../grader/index.ts";
+import { roundScore } from "../../grader/round-score.ts";
 import { sourceOverLimit } from "../../grader/source-limit.ts";
 import type { BatchRow, JournalWriter } from "./journal.ts";
 import type { BatchPlan, BatchSubmission } from "./layouts.ts";
@@ -55,7 +56,7 @@ function baseRow(submission: BatchSubmission, exercises: readonly Exercise[]): O
   return {
     key: submission.key,
     students: [...submission.students],
-    maxScore: Math.round(exercises.reduce((s, e) => s + e.points, 0) * 1e4) / 1e4,
+    maxScore: roundScore(exercises.reduce((s, e) => s + e.points, 0)),
     late: submission.late ?? null,
     ...(submission.submittedAt !== undefined ? { submittedAt: submission.submittedAt } : {}),
   };

@@ -1,4 +1,5 @@
 import { describeMistake, type CaseReport, type ExerciseReport, type FormattableReport } from "../report.ts";
+import { roundScore } from "../round-score.ts";
 
 /** Gradescope autograder results.json (gradescope-autograders.readthedocs.io, "Autograder Specifications"). */
 export interface GradescopeResults {
@@ -19,10 +20,6 @@ export interface GradescopeTest {
   tags: string[];
 }
 
-function round(x: number): number {
-  return Math.round(x * 1e4) / 1e4;
-}
-
 function caseOutput(c: CaseReport): string {
   const body = c.printout ? `${c.message}\nyours:    ${c.printout.got}\nexpected: ${c.printout.expected}` : c.message;
   return c.mistake ? `${body}\n${describeMistake(c.mistake)}` : body;
@@ -33,8 +30,8 @@ function testsFor(e: ExerciseReport): GradescopeTest[] {
   const share = e.cases.length === 0 ? 0 : e.maxScore / e.cases.length;
   return e.cases.map((c) => ({
     name: `${e.id}: ${c.name}`,
-    score: c.outcome === "passed" ? round(share) : 0,
-    max_score: round(share),
+    score: c.outcome === "passed" ? roundScore(share) : 0,
+    max_score: roundScore(share),
     status: c.outcome === "passed" ? "passed" : "failed",
     output: e.message && c.outcome !== "passed" ? `${e.status}: ${caseOutput(c)}` : caseOutput(c),
     visibility: c.visible ? "visible" : "after_published",

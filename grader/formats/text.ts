@@ -1,4 +1,5 @@
 import { describeMistake, type CaseReport, type FormattableReport } from "../report.ts";
+import { formatScore } from "../round-score.ts";
 
 const MARKS: Record<CaseReport["outcome"], string> = {
   passed: "PASS",
@@ -17,15 +18,11 @@ function indent(text: string, prefix: string): string {
     .join("\n");
 }
 
-function formatPoints(x: number): string {
-  return Number.isInteger(x) ? String(x) : x.toFixed(2);
-}
-
 /** A terminal-friendly summary; visible cases show the worksheet's printout beside the expected one. */
 export function formatText(report: FormattableReport): string {
   const lines: string[] = [];
   for (const exercise of report.exercises) {
-    lines.push(`${exercise.id} (${exercise.title}): ${formatPoints(exercise.score)}/${exercise.maxScore} ${exercise.status}`);
+    lines.push(`${exercise.id} (${exercise.title}): ${formatScore(exercise.score)}/${exercise.maxScore} ${exercise.status}`);
     if (exercise.message) lines.push(`  ${exercise.message}`);
     if (exercise.mistake) lines.push(`  every failing case: ${describeMistake(exercise.mistake)}`);
     for (const c of exercise.cases) {
@@ -47,6 +44,6 @@ export function formatText(report: FormattableReport): string {
     for (const d of report.diagnostics) lines.push(`  ${d.line}:${d.column} ${d.severity}: ${indent(d.message, "    ")}`);
   }
   if (report.catalogueVersion) lines.push("", `catalogue version: ${report.catalogueVersion}`);
-  lines.push("", `score: ${formatPoints(report.score)}/${report.maxScore}`);
+  lines.push("", `score: ${formatScore(report.score)}/${report.maxScore}`);
   return `${lines.join("\n")}\n`;
 }

@@ -1,3 +1,4 @@
+import { roundScore } from "../../grader/round-score.ts";
 import type { AssignmentPolicy, ExtensionRecord, LatePenalty, Lateness } from "../storage/course-types.ts";
 
 /*
@@ -47,5 +48,5 @@ export function latenessOf(submittedAt: number, deadline: Deadline, penalty: Lat
 /** The score after the late penalty, to 4 decimals like the gradebook's totals. */
 export function penalized(rawScore: number, late: Lateness | null): number {
   if (late === null) return rawScore;
-  return Math.round(rawScore * (100 - late.penaltyPercent) * 100) / 1e4;
+  return roundScore((rawScore * (100 - late.penaltyPercent)) / 100);
 }
