@@ -11,6 +11,7 @@ import { createSandboxPool } from "../grader/sandbox/pool.ts";
 import { loadServerConfig } from "../server/config.ts";
 import { treeCpuSeconds } from "./lib/proc-cpu.ts";
 import { createScratchDatabase } from "./lib/scratch-database.ts";
+import { checkoutOf } from "./lib/checkout.ts";
 import { spawnService, stopAll } from "./lib/processes.ts";
 import { formatTable, quantile } from "./lib/stats.ts";
 
@@ -22,17 +23,19 @@ import { formatTable, quantile } from "./lib/stats.ts";
  * tree (service, sandbox workers, type-check thread). The grader alone (same config, called in this
  * process, as many in flight as the service grades at once) is measured first in the same run.
  * --env AUTOGRADE_X=value (repeatable) sets the service's and the grader-alone run's configuration
- * alike, e.g. --env AUTOGRADE_TYPECHECK=false.
- * Usage: npm run bench -- burst [--n 1000] [--baseline 40] [--built] [--postgres URL --workers K] [--env AUTOGRADE_X=v]
+ * alike, e.g. --env AUTOGRADE_TYPECHECK=false. --before REF first runs the same burst against that
+ * commit's service (its sources in a temporary folder, this checkout's node_modules), so before and
+ * after come from one run.
+ * Usage: npm run bench -- burst [--n 1000] [--baseline 40] [--built] [--before REF] [--postgres URL --workers K] [--env AUTOGRADE_X=v]
  */
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
-interface Options { n: number; baseline: number; built: boolean; postgres: string | undefined; workers: number; env: Record<string, string> }
+interface Options { n: number; baseline: number; built: boolean; postgres: string | undefined; workers: number; env: Record<string, string>; before: string | undefined }
 
 function parseOptions(argv: readonly string[]): Options {
   const { values } = parseArgs({
     args: [...argv],
-    options: { n: { type: "string", default: "1000" }, baseline: { type: "string", default: "40" }, built: { type: "boolean", default: false }, postgres: { type: "string" }, workers: { type: "string", default: "1" }, env: { type: "string", multiple: true, default: [] } },
+    options: { n: { type: "string", default: "1000" }, baseline: { type: "string", default: "40" }, built: { type: "boolean", default: false }, postgres: { type: "string" }, workers: { type: "string", default: "1" }, before: { type: "string" }, env: { type: "string", multiple: true, default: [] } },
     strict: true,
   });
   const int = (name: string, v: string | undefined) => {
@@ -46,12 +49,12 @@ function parseOptions(argv: readonly string[]): Options {
     if (!/^AUTOGRADE_[A-Z0-9_]+$/.test(pair.slice(0, eq))) throw new Error(`--env takes AUTOGRADE_NAME=value, got ${JSON.stringify(pair)}`);
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  return { n: int("n", values.n), baseline: int("baseline", values.baseline), built: values.built ?? false, postgres: values.postgres, workers: int("workers", values.workers), env };
+  return { n: int("n", values.n), baseline: int("baseline", values.baseline), built: values.built ?? false, postgres: values.postgres, workers: int("workers", values.workers), env, before: values.before };
 }
 
-function startService(env: Record<string, string>, built: boolean, ready: string) {
+function startService(env: Record<string, string>, built: boolean, ready: string, cwd: string) {
   const entry = built ? ["--no-node-snapshot", "dist/server/main.js"] : ["--no-node-snapshot", "--import", "tsx", "server/main.ts"];
-  return spawnService({ entry, env, ready, timeoutMs: 120_000 });
+  return spawnService({ entry, env, ready, timeoutMs: 120_000, cwd });
 }
 
 async function waitReady(url: string): Promise<void> {
@@ -156,11 +159,10 @@ async function burst(url: string, roots: () => number[], keys: readonly string[]
   return { seconds, latencies: latencies.sort((a, b) => a - b), cpuSeconds, scores, retries };
 }
 
-export default async function bench(argv: readonly string[] = []): Promise<void> {
-  const options = parseOptions(argv);
-  if (options.built && !existsSync(join(repoRoot, "dist/server/main.js"))) throw new Error("--built needs dist/: run npm run build first");
-  const source = solutionModule();
-  const students = Array.from({ length: options.n }, (_, i) => ({ name: `student${i}`, secret: `burst-secret-${i}-xxxxxxxx` }));
+interface Target { readonly label: string; readonly root: string }
+
+/** One burst against one checkout's service, on its own fresh data directory (or scratch database). */
+async function burstOn(target: Target, options: Options, students: readonly { name: string; secret: string }[], source: string) {
   const dataDir = mkdtempSync(join(tmpdir(), "autograde-burst-"));
   const env = {
     PORT: "0",
@@ -174,49 +176,69 @@ export default async function bench(argv: readonly string[] = []): Promise<void>
     AUTOGRADE_HEADERS_TIMEOUT_MS: "60000",
     ...options.env,
   };
-
-  const startLoad = loadavg().map((l) => l.toFixed(2)).join(" ");
-  const alone = await graderAlone(options.baseline, parseGraderConfig({}).poolSize, source, options.env);
-
+  const start = (extra: Record<string, string>, ready: string) => startService({ ...env, ...extra }, options.built, ready, target.root);
   const children: ChildProcess[] = [];
   let scratch: { url: string; drop(): Promise<void> } | undefined;
-  let mode: string;
-  let url: string;
   try {
+    let mode: string;
+    let url: string;
     if (options.postgres === undefined) {
       mode = "sqlite, 1 process (npm start)";
-      const service = await startService(env, options.built, '"autograde listening"');
+      const service = await start({}, '"autograde listening"');
       children.push(service.child);
       url = service.url;
     } else {
       scratch = await createScratchDatabase(options.postgres);
-      const pgEnv = { ...env, DATABASE_URL: scratch.url };
       mode = `postgres, 1 api + ${options.workers} worker${options.workers > 1 ? "s" : ""}`;
-      const api = await startService({ ...pgEnv, AUTOGRADE_ROLE: "api" }, options.built, '"autograde listening"');
+      const api = await start({ DATABASE_URL: scratch.url, AUTOGRADE_ROLE: "api" }, '"autograde listening"');
       children.push(api.child);
       url = api.url;
-      for (let i = 0; i < options.workers; i++) children.push((await startService({ ...pgEnv, AUTOGRADE_ROLE: "worker" }, options.built, '"autograde worker ready"')).child);
+      for (let i = 0; i < options.workers; i++) children.push((await start({ DATABASE_URL: scratch.url, AUTOGRADE_ROLE: "worker" }, '"autograde worker ready"')).child);
     }
     await waitReady(url);
-    const result = await burst(url, () => children.map((c) => c.pid!), students.map((s) => s.secret), source);
-    const perSecond = options.n / result.seconds;
-    const cpuMs = (result.cpuSeconds * 1000) / options.n;
-    const maxScore = Math.max(...result.scores.keys());
-    const header = ["mode", "N", "wall s", "graded/s", "p50 s", "p99 s", "CPU ms/sub", "alone/s", "alone CPU ms/sub", "rate ratio", "CPU ratio"];
-    const row = [mode, String(options.n), result.seconds.toFixed(2), perSecond.toFixed(2), (quantile(result.latencies, 0.5) / 1000).toFixed(2), (quantile(result.latencies, 0.99) / 1000).toFixed(2),
-      cpuMs.toFixed(0), alone.perSecond.toFixed(2), alone.cpuMs.toFixed(0), (perSecond / alone.perSecond).toFixed(2), (cpuMs / alone.cpuMs).toFixed(2)];
-    process.stdout.write([
-      `burst bench: ${options.n} students each POST one distinct model solution (all 8 exercises) with ?wait=true at once; ${options.built ? "dist/ (built)" : "from source (tsx)"}; typecheck=${alone.typecheck}${Object.keys(options.env).length > 0 ? `; ${Object.entries(options.env).map(([k, v]) => `${k}=${v}`).join(" ")}` : ""}`,
-      `grader alone: ${options.baseline} distinct sources, poolSize in flight, same process tree CPU accounting (${alone.belowMax} scored below the maximum); load average at start ${startLoad}`,
-      `scores: ${[...result.scores].map(([s, c]) => `${c} × ${s}`).join(", ")}${result.scores.size === 1 && maxScore > 0 ? "" : "  (NOT all equal)"}; POSTs retried after a dropped connection: ${result.retries}`,
-      formatTable(header, [row], { leftColumns: 1 }),
-      "",
-    ].join("\n"));
+    return { mode: `${target.label}: ${mode}`, ...(await burst(url, () => children.map((c) => c.pid!), students.map((s) => s.secret), source)) };
   } finally {
     await stopAll(children);
     await scratch?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+export default async function bench(argv: readonly string[] = []): Promise<void> {
+  const options = parseOptions(argv);
+  if (options.built && !existsSync(join(repoRoot, "dist/server/main.js"))) throw new Error("--built needs dist/: run npm run build first");
+  if (options.built && options.before !== undefined) throw new Error("--before runs the earlier commit from source: leave out --built");
+  const source = solutionModule();
+  const students = Array.from({ length: options.n }, (_, i) => ({ name: `student${i}`, secret: `burst-secret-${i}-xxxxxxxx` }));
+  const startLoad = loadavg().map((l) => l.toFixed(2)).join(" ");
+  const alone = await graderAlone(options.baseline, parseGraderConfig({}).poolSize, source, options.env);
+
+  const earlier = options.before === undefined ? undefined : checkoutOf(options.before);
+  const targets: Target[] = [...(earlier ? [{ label: `before (${earlier.commit})`, root: earlier.root }] : []), { label: "this checkout", root: repoRoot }];
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  try {
+    for (const target of targets) {
+      const result = await burstOn(target, options, students, source);
+      const perSecond = options.n / result.seconds;
+      const cpuMs = (result.cpuSeconds * 1000) / options.n;
+      const maxScore = Math.max(...result.scores.keys());
+      rows.push([result.mode, String(options.n), result.seconds.toFixed(2), perSecond.toFixed(2), (quantile(result.latencies, 0.5) / 1000).toFixed(2), (quantile(result.latencies, 0.99) / 1000).toFixed(2),
+        cpuMs.toFixed(0), alone.perSecond.toFixed(2), alone.cpuMs.toFixed(0), (perSecond / alone.perSecond).toFixed(2), (cpuMs / alone.cpuMs).toFixed(2)]);
+      notes.push(`${target.label} scores: ${[...result.scores].map(([s, c]) => `${c} × ${s}`).join(", ")}${result.scores.size === 1 && maxScore > 0 ? "" : "  (NOT all equal)"}; POSTs retried after a dropped connection: ${result.retries}`);
+    }
+  } finally {
+    earlier?.remove();
+  }
+  const header = ["service", "N", "wall s", "graded/s", "p50 s", "p99 s", "CPU ms/sub", "alone/s", "alone CPU ms/sub", "rate ratio", "CPU ratio"];
+  process.stdout.write([
+    `burst bench: ${options.n} students each POST one distinct model solution (all 8 exercises) with ?wait=true at once; ${options.built ? "dist/ (built)" : "from source (tsx)"}; typecheck=${alone.typecheck}${Object.keys(options.env).length > 0 ? `; ${Object.entries(options.env).map(([k, v]) => `${k}=${v}`).join(" ")}` : ""}`,
+    `grader alone (this checkout): ${options.baseline} distinct sources, poolSize in flight, same process tree CPU accounting (${alone.belowMax} scored below the maximum); load average at start ${startLoad}`,
+    ...notes,
+    formatTable(header, rows, { leftColumns: 1 }),
+    ...(rows.length === 2 ? [`this checkout against ${targets[0]!.label}: ${(Number(rows[1]![3]) / Number(rows[0]![3])).toFixed(2)}× the graded/s, ${(Number(rows[1]![6]) / Number(rows[0]![6])).toFixed(2)}× the CPU per submission`] : []),
+    "",
+  ].join("\n"));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
