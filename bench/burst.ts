@@ -25,12 +25,12 @@ import { formatTable, quantile } from "./lib/stats.ts";
  * --env AUTOGRADE_X=value (repeatable) sets the service's and the grader-alone run's configuration
  * alike, e.g. --env AUTOGRADE_TYPECHECK=false. --before REF first runs the same burst against that
  * commit's service (its sources in a temporary folder, this checkout's node_modules), so before and
- * after come from one run.
- * Usage: npm run bench -- burst [--n 1000] [--baseline 40] [--built] [--before REF] [--postgres URL --workers K] [--env AUTOGRADE_X=v]
+ * after come from one run. --workers 1,2 runs one burst per worker count, in the same run.
+ * Usage: npm run bench -- burst [--n 1000] [--baseline 40] [--built] [--before REF] [--postgres URL --workers K[,K...]] [--env AUTOGRADE_X=v]
  */
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
-interface Options { n: number; baseline: number; built: boolean; postgres: string | undefined; workers: number; env: Record<string, string>; before: string | undefined }
+interface Options { n: number; baseline: number; built: boolean; postgres: string | undefined; workers: readonly number[]; env: Record<string, string>; before: string | undefined }
 
 function parseOptions(argv: readonly string[]): Options {
   const { values } = parseArgs({
@@ -49,7 +49,7 @@ function parseOptions(argv: readonly string[]): Options {
     if (!/^AUTOGRADE_[A-Z0-9_]+$/.test(pair.slice(0, eq))) throw new Error(`--env takes AUTOGRADE_NAME=value, got ${JSON.stringify(pair)}`);
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  return { n: int("n", values.n), baseline: int("baseline", values.baseline), built: values.built ?? false, postgres: values.postgres, workers: int("workers", values.workers), env, before: values.before };
+  return { n: int("n", values.n), baseline: int("baseline", values.baseline), built: values.built ?? false, postgres: values.postgres, workers: (values.workers ?? "1").split(",").map((k) => int("workers", k)), env, before: values.before };
 }
 
 function startService(env: Record<string, string>, built: boolean, ready: string, cwd: string) {
@@ -162,7 +162,7 @@ async function burst(url: string, roots: () => number[], keys: readonly string[]
 interface Target { readonly label: string; readonly root: string }
 
 /** One burst against one checkout's service, on its own fresh data directory (or scratch database). */
-async function burstOn(target: Target, options: Options, students: readonly { name: string; secret: string }[], source: string) {
+async function burstOn(target: Target, workers: number, options: Options, students: readonly { name: string; secret: string }[], source: string) {
   const dataDir = mkdtempSync(join(tmpdir(), "autograde-burst-"));
   const env = {
     PORT: "0",
@@ -189,11 +189,11 @@ async function burstOn(target: Target, options: Options, students: readonly { na
       url = service.url;
     } else {
       scratch = await createScratchDatabase(options.postgres);
-      mode = `postgres, 1 api + ${options.workers} worker${options.workers > 1 ? "s" : ""}`;
+      mode = `postgres, 1 api + ${workers} worker${workers > 1 ? "s" : ""}`;
       const api = await start({ DATABASE_URL: scratch.url, AUTOGRADE_ROLE: "api" }, '"autograde listening"');
       children.push(api.child);
       url = api.url;
-      for (let i = 0; i < options.workers; i++) children.push((await start({ DATABASE_URL: scratch.url, AUTOGRADE_ROLE: "worker" }, '"autograde worker ready"')).child);
+      for (let i = 0; i < workers; i++) children.push((await start({ DATABASE_URL: scratch.url, AUTOGRADE_ROLE: "worker" }, '"autograde worker ready"')).child);
     }
     await waitReady(url);
     return { mode: `${target.label}: ${mode}`, ...(await burst(url, () => children.map((c) => c.pid!), students.map((s) => s.secret), source)) };
@@ -218,14 +218,16 @@ export default async function bench(argv: readonly string[] = []): Promise<void>
   const rows: string[][] = [];
   const notes: string[] = [];
   try {
-    for (const target of targets) {
-      const result = await burstOn(target, options, students, source);
+    // SQLite has no worker processes: one burst per target there.
+    const runs = targets.flatMap((target) => (options.postgres === undefined ? [1] : options.workers).map((workers) => ({ target, workers })));
+    for (const { target, workers } of runs) {
+      const result = await burstOn(target, workers, options, students, source);
       const perSecond = options.n / result.seconds;
       const cpuMs = (result.cpuSeconds * 1000) / options.n;
       const maxScore = Math.max(...result.scores.keys());
       rows.push([result.mode, String(options.n), result.seconds.toFixed(2), perSecond.toFixed(2), (quantile(result.latencies, 0.5) / 1000).toFixed(2), (quantile(result.latencies, 0.99) / 1000).toFixed(2),
         cpuMs.toFixed(0), alone.perSecond.toFixed(2), alone.cpuMs.toFixed(0), (perSecond / alone.perSecond).toFixed(2), (cpuMs / alone.cpuMs).toFixed(2)]);
-      notes.push(`${target.label} scores: ${[...result.scores].map(([s, c]) => `${c} × ${s}`).join(", ")}${result.scores.size === 1 && maxScore > 0 ? "" : "  (NOT all equal)"}; POSTs retried after a dropped connection: ${result.retries}`);
+      notes.push(`${result.mode} scores: ${[...result.scores].map(([s, c]) => `${c} × ${s}`).join(", ")}${result.scores.size === 1 && maxScore > 0 ? "" : "  (NOT all equal)"}; POSTs retried after a dropped connection: ${result.retries}`);
     }
   } finally {
     earlier?.remove();
@@ -236,7 +238,7 @@ export default async function bench(argv: readonly string[] = []): Promise<void>
     `grader alone (this checkout): ${options.baseline} distinct sources, poolSize in flight, same process tree CPU accounting (${alone.belowMax} scored below the maximum); load average at start ${startLoad}`,
     ...notes,
     formatTable(header, rows, { leftColumns: 1 }),
-    ...(rows.length === 2 ? [`this checkout against ${targets[0]!.label}: ${(Number(rows[1]![3]) / Number(rows[0]![3])).toFixed(2)}× the graded/s, ${(Number(rows[1]![6]) / Number(rows[0]![6])).toFixed(2)}× the CPU per submission`] : []),
+    ...(earlier && rows.length === 2 ? [`this checkout against ${targets[0]!.label}: ${(Number(rows[1]![3]) / Number(rows[0]![3])).toFixed(2)}× the graded/s, ${(Number(rows[1]![6]) / Number(rows[0]![6])).toFixed(2)}× the CPU per submission`] : []),
     "",
   ].join("\n"));
 }
