@@ -177,6 +177,68 @@ describe("createGrader", () => {
     };
     await expect(createGrader(deps({ pool })).grade({ source: "x" })).rejects.toThrow(/no result for zero_pad/);
   });
+
+  /** A pool that tells of the first `told` exercises' results one by one (as the sandbox settles them), then answers. */
+  function observedPool(told: number, factor?: (id: ExerciseId) => number) {
+    const pool = fakePool(factor);
+    const run = pool.run.bind(pool);
+    pool.run = async (job, onExercise) => {
+      const result = await run(job);
+      for (const r of result.exercises.slice(0, told)) onExercise?.(r);
+      return result;
+    };
+    return pool;
+  }
+
+  it("reports each exercise's progress as the sandbox settles it: the next in order running, the rest waiting", async () => {
+    const seen: unknown[] = [];
+    const pool = observedPool(3, (id) => (id === "conv_forward" ? 3 : 2));
+    const report = await createGrader(deps({ pool })).grade({ source: "x", onProgress: (exercises) => seen.push(exercises.map((e) => [e.id, e.state, e.score, e.maxScore])) });
+    expect(seen).toEqual([
+      [["zero_pad", "running", undefined, 10], ["conv_forward", "waiting", undefined, 20], ["pool_backward", "waiting", undefined, 15]],
+      [["zero_pad", "graded", 10, 10], ["conv_forward", "running", undefined, 20], ["pool_backward", "waiting", undefined, 15]],
+      [["zero_pad", "graded", 10, 10], ["conv_forward", "graded", 0, 20], ["pool_backward", "running", undefined, 15]],
+      [["zero_pad", "graded", 10, 10], ["conv_forward", "graded", 0, 20], ["pool_backward", "graded", 15, 15]],
+    ]);
+    // The scores reported on the way are the report's.
+    expect(report.exercises.map((e) => e.score)).toEqual([10, 0, 15]);
+  });
+
+  it("grades exercises the sandbox did not tell of early, and survives a throwing progress callback, logging it", async () => {
+    const log = recordingLog();
+    let calls = 0;
+    const report = await createGrader(deps({ pool: observedPool(1), log })).grade({
+      source: "x",
+      exercises: ["zero_pad", "pool_backward"],
+      onProgress: () => {
+        calls++;
+        throw new Error("progress sink broke");
+      },
+    });
+    expect(calls).toBe(2);
+    expect(report.exercises.map((e) => [e.id, e.score])).toEqual([["zero_pad", 10], ["pool_backward", 15]]);
+    expect(log.warnings).toHaveLength(2);
+  });
+
+  it("an early result that fails to score stays inside the grader: the final result is scored, and progress skips it", async () => {
+    const pool = fakePool();
+    const run = pool.run.bind(pool);
+    pool.run = async (job, onExercise) => {
+      onExercise?.({ id: "zero_pad", kind: "ran", cases: undefined as never });
+      return run(job);
+    };
+    const seen: number[] = [];
+    const report = await createGrader(deps({ pool })).grade({ source: "x", exercises: ["zero_pad"], onProgress: (exercises) => seen.push(exercises.filter((e) => e.state === "graded").length) });
+    expect(seen).toEqual([0]);
+    expect(report.exercises.map((e) => [e.id, e.score])).toEqual([["zero_pad", 10]]);
+  });
+
+  it("does not call onProgress for a source that does not compile", async () => {
+    const compile: CompileSubmission = () => ({ kind: "compile_error", diagnostics: [{ line: 1, column: 1, severity: "error", message: "Expected ';'" }] });
+    let calls = 0;
+    await createGrader(deps({ compile })).grade({ source: "x", onProgress: () => void calls++ });
+    expect(calls).toBe(0);
+  });
 });
 
 describe("parseGraderConfig", () => {

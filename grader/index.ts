@@ -7,7 +7,7 @@ import { createExpectedCache, type ExpectedCache, type PreparedCase } from "./ex
 import type { Diagnostic, ExerciseReport, Report } from "./report.ts";
 import { clipReportText, limitReportSize } from "./report-limit.ts";
 import { roundScore } from "./round-score.ts";
-import type { SandboxExercise, SandboxJob, SandboxPool } from "./sandbox/protocol.ts";
+import type { SandboxExercise, SandboxExerciseResult, SandboxJob, SandboxPool } from "./sandbox/protocol.ts";
 import { compileErrorReport, scoreExercise } from "./score.ts";
 import { sourceOverLimit } from "./source-limit.ts";
 import type { TypeChecker } from "./typecheck.ts";
@@ -39,10 +39,23 @@ export interface GraderDeps {
   readonly typeChecker?: TypeChecker;
 }
 
+/** One exercise's place in a grading under way; `score` (the report's, at the exercise's points) once graded. */
+export interface ExerciseProgress {
+  readonly id: ExerciseId;
+  readonly state: "waiting" | "running" | "graded";
+  readonly score?: number;
+  readonly maxScore: number;
+}
+
 export interface GradeInput {
   readonly source: string;
   /** Defaults to every exercise; reported in course order whatever order is given. */
   readonly exercises?: readonly ExerciseId[];
+  /**
+   * Called with every selected exercise's state when the sandbox starts and again as each exercise is
+   * graded (synchronously, on the grading path: keep it cheap). Not called for a source that does not compile.
+   */
+  readonly onProgress?: (exercises: readonly ExerciseProgress[]) => void;
 }
 
 export interface Grader {
@@ -130,27 +143,79 @@ export async function gradeSubmission(context: GradingContext, input: GradeInput
   }
 
   const job = buildSandboxJob(compiled.code, selected.map((e) => ({ exercise: e, cases: preparedFor(e) })), config);
+  const spent = { diagnoseMs: 0, compareMs: 0 };
+  /** Exercises scored as the sandbox finished them, keyed by the result they were scored from. */
+  const early = new Map<ExerciseId, { from: SandboxExerciseResult; report: ExerciseReport }>();
+  const score = (e: Exercise, r: SandboxExerciseResult) => {
+    const compareStarted = performance.now();
+    const exerciseReport = scoreExercise(e, preparedFor(e), r, spent);
+    spent.compareMs += performance.now() - compareStarted;
+    return exerciseReport;
+  };
+  const progress = input.onProgress ? progressReporter(selected, input.onProgress, log) : undefined;
+  // Runs inside the pool's message handling: a throw here must not escape into it. An exercise that
+  // failed to score early is scored again below, where a failure fails the grading as it always has.
+  const onExercise = (r: SandboxExerciseResult) => {
+    const exercise = selected.find((e) => e.id === r.id);
+    if (!exercise || early.has(r.id)) return;
+    let exerciseReport: ExerciseReport;
+    try {
+      exerciseReport = score(exercise, r);
+    } catch {
+      return;
+    }
+    early.set(r.id, { from: r, report: exerciseReport });
+    progress?.graded(r.id, exerciseReport.score);
+  };
+  progress?.started();
   // The checker runs in its own thread while the sandbox works in its own processes.
-  const [result, { diagnostics, typecheckMs }] = await Promise.all([context.pool.run(job), typecheck(context, input.source, selected)]);
+  const [result, { diagnostics, typecheckMs }] = await Promise.all([context.pool.run(job, onExercise), typecheck(context, input.source, selected)]);
 
-  const compareStarted = performance.now();
   const byId = new Map(result.exercises.map((r) => [r.id, r]));
-  const spent = { diagnoseMs: 0 };
   const exercises = selected.map((e) => {
     const r = byId.get(e.id);
     if (!r) throw new Error(`the sandbox returned no result for ${e.id}`);
-    return scoreExercise(e, preparedFor(e), r, spent);
+    const scored = early.get(e.id);
+    return scored?.from === r ? scored.report : score(e, r);
   });
   const report = assemble(context.catalogueVersion, exercises, diagnostics, {
     totalMs: elapsed(started),
     compileMs: compiled.compileMs,
     typecheckMs,
     ...result.timings,
-    compareMs: elapsed(compareStarted),
+    compareMs: Math.round(spent.compareMs * 100) / 100,
     diagnoseMs: Math.round(spent.diagnoseMs * 1000) / 1000,
   });
   log.debug({ score: report.score, maxScore: report.maxScore, timings: report.timings }, "graded");
   return bounded(report, config);
+}
+
+/**
+ * The sandbox runs a submission's exercises one after another in the order given, so the first not
+ * yet graded is the one running. A throwing callback is logged, never allowed to fail the grading.
+ */
+function progressReporter(selected: readonly Exercise[], onProgress: NonNullable<GradeInput["onProgress"]>, log: GraderLog) {
+  const scores = new Map<ExerciseId, number>();
+  const emit = () => {
+    const running = selected.find((e) => !scores.has(e.id))?.id;
+    const states = selected.map((e): ExerciseProgress => {
+      const score = scores.get(e.id);
+      if (score !== undefined) return { id: e.id, state: "graded", score, maxScore: e.points };
+      return { id: e.id, state: e.id === running ? "running" : "waiting", maxScore: e.points };
+    });
+    try {
+      onProgress(states);
+    } catch (err) {
+      log.warn({ err }, "progress callback failed");
+    }
+  };
+  return {
+    started: emit,
+    graded(id: ExerciseId, score: number) {
+      scores.set(id, score);
+      emit();
+    },
+  };
 }
 
 /** Here, not in the service, so the CLI's reports and the stored ones obey the same limits. */

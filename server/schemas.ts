@@ -106,7 +106,21 @@ export const submissionQuery = z.object({
   wait: z.enum(["true", "false"]).optional().describe("Answer with the graded report if grading finishes in time"),
 });
 
-export const submissionAccepted = z.object({ id: z.uuid(), status: submissionStatus });
+export const gradingProgress = z
+  .object({
+    exercises: z.array(
+      z.object({
+        id: exerciseId,
+        state: z.enum(["waiting", "running", "graded"]),
+        score: z.number().optional().describe("Once graded, as in the report (at the exercise's points); left out while the assignment holds results back"),
+        maxScore: z.number(),
+      }),
+    ),
+  })
+  .describe("While queued or running: each exercise's state in course order, as the grading worker last recorded it (at most a few times a second)");
+export type GradingProgressView = z.infer<typeof gradingProgress>;
+
+export const submissionAccepted = z.object({ id: z.uuid(), status: submissionStatus, progress: gradingProgress.optional() });
 
 /** A student's report before the assignment releases results: visible cases only, no scores. */
 export const heldReport = studentReport.extend({
@@ -143,6 +157,7 @@ export const submissionView = z.object({
   callbackUrl: z.string().nullable().optional(),
   report: anyReport.nullable().optional(),
   source: z.string().optional(),
+  progress: gradingProgress.optional(),
 });
 export type SubmissionView = z.infer<typeof submissionView>;
 

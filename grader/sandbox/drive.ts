@@ -1,6 +1,6 @@
 import type { EncodedExercises } from "./args-cache.ts";
 import type { ExerciseEnd, WorkerMessage } from "./messages.ts";
-import type { SandboxCaseResult, SandboxExercise, SandboxExerciseResult, SandboxJob, SandboxResult } from "./protocol.ts";
+import type { ExerciseObserver, SandboxCaseResult, SandboxExercise, SandboxExerciseResult, SandboxJob, SandboxResult } from "./protocol.ts";
 import { FATAL_OOM_PATTERN, KILLED_FOR_OOM, type LiveWorker, type WorkerExit } from "./supervisor.ts";
 
 export interface DriveOptions {
@@ -32,22 +32,26 @@ interface Progress {
 /**
  * Runs a job on workers from `acquire`, one exercise after another, with an outer watchdog per case,
  * per exercise and per submission. A killed or dead worker costs only the exercise it was running:
- * the job resumes with the next exercise on a fresh worker.
+ * the job resumes with the next exercise on a fresh worker. `onExercise` hears of each result as it is settled.
  */
-export async function driveJob(job: SandboxJob, acquire: () => Promise<LiveWorker>, options: DriveOptions): Promise<SandboxResult> {
+export async function driveJob(job: SandboxJob, acquire: () => Promise<LiveWorker>, options: DriveOptions, onExercise?: ExerciseObserver): Promise<SandboxResult> {
   const started = performance.now();
   const results: (SandboxExerciseResult | undefined)[] = job.exercises.map(() => undefined);
+  const settle = (index: number, result: SandboxExerciseResult) => {
+    results[index] = result;
+    onExercise?.(result);
+  };
   const timings = { dispatchMs: 0, isolateMs: 0, runMs: 0 };
   let next = 0;
   while (next < job.exercises.length) {
     const remainingMs = job.deadlineMs - (performance.now() - started);
     if (remainingMs <= 0) {
-      for (let i = next; i < job.exercises.length; i++) results[i] = allTimedOut(job.exercises[i]!, job.deadlineMs);
+      for (let i = next; i < job.exercises.length; i++) settle(i, allTimedOut(job.exercises[i]!, job.deadlineMs));
       break;
     }
     const acquireStart = performance.now();
     const worker = await acquire();
-    next = await runSegment(worker, job, next, remainingMs, results, timings, options, acquireStart);
+    next = await runSegment(worker, job, next, remainingMs, results, settle, timings, options, acquireStart);
   }
   return {
     exercises: results.map((r, i) => r ?? { id: job.exercises[i]!.id, kind: "module_error", message: "the sandbox produced no result" }),
@@ -60,7 +64,8 @@ function runSegment(
   job: SandboxJob,
   from: number,
   remainingMs: number,
-  results: (SandboxExerciseResult | undefined)[],
+  results: readonly (SandboxExerciseResult | undefined)[],
+  settle: (index: number, result: SandboxExerciseResult) => void,
   timings: { dispatchMs: number; isolateMs: number; runMs: number },
   options: DriveOptions,
   acquireStart: number,
@@ -114,7 +119,7 @@ function runSegment(
           if (progress?.index === message.index) progress.cases[message.caseIndex] = message.result;
           break;
         case "exercise-end":
-          if (progress?.index === message.index) results[message.index] = finished(job.exercises[message.index]!, message.end, progress.cases);
+          if (progress?.index === message.index) settle(message.index, finished(job.exercises[message.index]!, message.end, progress.cases));
           progress = undefined;
           clearTimeout(exerciseTimer);
           break;
@@ -141,9 +146,9 @@ function runSegment(
       const index = progress?.index ?? results.findIndex((r, i) => i >= from && r === undefined);
       if (index < 0) return finish(job.exercises.length);
       const exercise = job.exercises[index]!;
-      results[index] = interrupted(exercise, progress?.index === index ? progress : undefined, reason, job, options);
+      settle(index, interrupted(exercise, progress?.index === index ? progress : undefined, reason, job, options));
       if (reason.kind === "submission_deadline") {
-        for (let i = index + 1; i < job.exercises.length; i++) results[i] ??= allTimedOut(job.exercises[i]!, job.deadlineMs);
+        for (let i = index + 1; i < job.exercises.length; i++) if (results[i] === undefined) settle(i, allTimedOut(job.exercises[i]!, job.deadlineMs));
         return finish(job.exercises.length);
       }
       finish(index + 1);

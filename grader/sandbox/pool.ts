@@ -5,7 +5,7 @@ import { defaultWorkerRssMb } from "../config.ts";
 import { createArgsEncoder } from "./args-cache.ts";
 import { driveJob } from "./drive.ts";
 import type { WorkerConfig } from "./messages.ts";
-import type { SandboxJob, SandboxPool, SandboxResult } from "./protocol.ts";
+import type { ExerciseObserver, SandboxJob, SandboxPool, SandboxResult } from "./protocol.ts";
 import { createWorkerSlot, type SandboxLog, type WorkerSlot } from "./supervisor.ts";
 
 export type { SandboxLog } from "./supervisor.ts";
@@ -37,6 +37,7 @@ export interface SandboxPoolOptions {
 
 interface QueuedJob {
   readonly job: SandboxJob;
+  readonly onExercise: ExerciseObserver | undefined;
   readonly queuedAt: number;
   readonly resolve: (result: SandboxResult) => void;
   readonly reject: (error: unknown) => void;
@@ -119,7 +120,7 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxPool {
       const slot = idle.pop()!;
       const item = queue.shift()!;
       const waitedMs = performance.now() - item.queuedAt;
-      const done = driveJob(item.job, () => slot.acquire(), driveOptions)
+      const done = driveJob(item.job, () => slot.acquire(), driveOptions, item.onExercise)
         // Time spent waiting for a free worker is part of dispatch.
         .then((result) => item.resolve({ ...result, timings: { ...result.timings, dispatchMs: Math.round((result.timings.dispatchMs + waitedMs) * 1000) / 1000 } }), item.reject)
         .finally(() => {
@@ -132,7 +133,7 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxPool {
   };
 
   return {
-    run(job) {
+    run(job, onExercise) {
       if (closed) return Promise.reject(new Error("the sandbox pool is closed"));
       try {
         checkJob(job);
@@ -140,7 +141,7 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxPool {
         return Promise.reject(error);
       }
       return new Promise<SandboxResult>((resolve, reject) => {
-        queue.push({ job, queuedAt: performance.now(), resolve, reject });
+        queue.push({ job, onExercise, queuedAt: performance.now(), resolve, reject });
         pump();
       });
     },

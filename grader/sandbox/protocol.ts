@@ -59,8 +59,11 @@ export interface SandboxResult {
   };
 }
 
+/** Told of each exercise's result as soon as the sandbox has it, before the whole job ends. */
+export type ExerciseObserver = (result: SandboxExerciseResult) => void;
+
 export interface SandboxPool {
-  run(job: SandboxJob): Promise<SandboxResult>;
+  run(job: SandboxJob, onExercise?: ExerciseObserver): Promise<SandboxResult>;
   /** Stops accepting jobs, lets running ones finish (or kills them after graceMs), ends workers. */
   close(graceMs?: number): Promise<void>;
   stats(): { readonly size: number; readonly busy: number; readonly queued: number; readonly restarts: number };

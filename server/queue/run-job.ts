@@ -3,13 +3,66 @@ import { isSubmissionRejection, type Grader } from "../../grader/index.ts";
 import type { Report } from "../../grader/report.ts";
 import type { Metrics } from "../metrics.ts";
 import type { ScoreSink } from "../score-sink.ts";
-import type { Job, JobOutcome, Storage } from "../storage/types.ts";
+import type { GradingProgress, Job, JobOutcome, Storage } from "../storage/types.ts";
 import { webhookPayload } from "../views.ts";
 import type { WebhookSender } from "../webhooks.ts";
 
 function outcomeOf(report: Report): "passed" | "partial" | "failed" {
   if (report.maxScore > 0 && report.score >= report.maxScore) return "passed";
   return report.score > 0 ? "partial" : "failed";
+}
+
+/** At most one progress write per grading per this many ms (a burst of 1,000 submissions must not become 10,000 writes). */
+export const PROGRESS_WRITE_INTERVAL_MS = 250;
+
+/**
+ * Progress writes for one grading, off the grading path: the first goes out on the next turn of the
+ * event loop, later ones at most once per intervalMs with the latest state winning, one in flight at
+ * a time. A failed write is logged and forgotten: progress is a courtesy, the grade is what counts.
+ */
+export function progressWriter({ storage, job, log, intervalMs }: {
+  storage: Pick<Storage, "recordProgress">;
+  job: Pick<Job, "jobId" | "leaseToken">;
+  log: Pick<Logger, "warn">;
+  intervalMs: number;
+}) {
+  let pending: GradingProgress | undefined;
+  let lastWriteAt = -Infinity;
+  let timer: NodeJS.Timeout | undefined;
+  let writing = false;
+  let stopped = false;
+  const flush = () => {
+    timer = undefined;
+    if (stopped || writing || pending === undefined) return;
+    const progress = pending;
+    pending = undefined;
+    writing = true;
+    lastWriteAt = performance.now();
+    storage
+      .recordProgress(job, progress)
+      .catch((err: unknown) => log.warn({ err }, "grading progress not recorded"))
+      .finally(() => {
+        writing = false;
+        schedule();
+      });
+  };
+  const schedule = () => {
+    if (stopped || writing || timer !== undefined || pending === undefined) return;
+    timer = setTimeout(flush, Math.max(0, lastWriteAt + intervalMs - performance.now()));
+    timer.unref();
+  };
+  return {
+    update(progress: GradingProgress): void {
+      pending = progress;
+      schedule();
+    },
+    /** The grading is over: nothing more is written (a write in flight finds the job gone or stored). */
+    stop(): void {
+      stopped = true;
+      clearTimeout(timer);
+      pending = undefined;
+    },
+  };
 }
 
 /** "retry": grading failed for an internal reason; the caller's queue must deliver the job again. */
@@ -63,8 +116,13 @@ export function createJobRunner({ storage, grader, webhooks, scores, metrics, lo
     if (job.claims > 1) jlog.warn("an earlier claim did not finish; grading again");
     jlog.info("grading started");
     let outcome: JobOutcome;
+    const progress = progressWriter({ storage, job, log: jlog, intervalMs: PROGRESS_WRITE_INTERVAL_MS });
     try {
-      const report = await grader.grade({ source: job.source, ...(job.exercises ? { exercises: job.exercises } : {}) });
+      const report = await grader.grade({
+        source: job.source,
+        ...(job.exercises ? { exercises: job.exercises } : {}),
+        onProgress: (exercises) => progress.update({ exercises }),
+      }).finally(progress.stop);
       outcome = { status: "graded", report };
     } catch (err) {
       // The grader refused the source outright: that is the student's problem, stored, never retried.

@@ -8,14 +8,15 @@ import { admit, attemptLimits, attemptRefusal, releaseTime } from "../policy/adm
 import { ApiError } from "../errors.ts";
 import {
   errorBody, gradingHistory, reportQuery, submissionAccepted, submissionList, submissionListQuery, submissionParams,
-  submissionQuery, submissionRequest, submissionView as submissionViewSchema,
+  submissionQuery, submissionRequest, submissionView as submissionViewSchema, type GradingProgressView,
 } from "../schemas.ts";
-import { InvalidCursorError, type SubmissionRecord } from "../storage/types.ts";
+import { InvalidCursorError, type GradingProgress, type SubmissionRecord } from "../storage/types.ts";
 import { formatters } from "../../grader/formats/index.ts";
 import { sourceOverLimit } from "../../grader/source-limit.ts";
 import type { CourseRole } from "../storage/course-types.ts";
 import { idempotencyKeyOf, multipartToBody } from "./submission-input.ts";
-import { gradingView, holdReport, reportFor, submissionContexts, submissionView, type Viewer } from "../views.ts";
+import { gradingView, holdReport, reportFor, submissionContexts, submissionView, type SubmissionContext, type Viewer } from "../views.ts";
+import type { Exercise } from "../../exercises/types.ts";
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 429: errorBody, 503: errorBody };
 const FINAL = new Set(["graded", "error"]);
@@ -25,6 +26,18 @@ function parseTime(iso: string | undefined): number | undefined {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * While a submission waits or grades: what its worker last recorded, or before any record every
+ * exercise waiting. Scores stay out of a student's view while the assignment holds results back.
+ */
+function progressView(catalogue: readonly Exercise[], record: SubmissionRecord, viewer: Viewer, context: SubmissionContext | undefined): { progress?: GradingProgressView } {
+  if (record.status !== "queued" && record.status !== "running") return {};
+  const held = viewer.role !== "staff" && context !== undefined && context.release.kind !== "released";
+  const exercises: GradingProgress["exercises"] = record.progress?.exercises
+    ?? catalogue.filter((e) => record.exercises === null || record.exercises.includes(e.id)).map((e) => ({ id: e.id, state: "waiting" as const, maxScore: e.points }));
+  return { progress: { exercises: exercises.map(({ id, state, score, maxScore }) => ({ id, state, maxScore, ...(state === "graded" && !held && score !== undefined ? { score } : {}) })) } };
+}
 
 export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const { storage, config } = deps;
@@ -160,10 +173,13 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
         await finished;
         record = (await storage.getSubmission(record.id)) ?? record;
       }
+      const viewer = viewerIn(placed.role);
+      // Only a stored grading or recorded scores need the assignment (its points, whether results are held); a fresh submission has neither.
+      const context = FINAL.has(record.status) || record.progress !== null ? await contexts()(record) : undefined;
       if (request.query.wait === "true" && FINAL.has(record.status)) {
-        return reply.code(200).send(submissionView(viewerIn(placed.role), record, { withReport: true, context: await contexts()(record) }));
+        return reply.code(200).send(submissionView(viewer, record, { withReport: true, context }));
       }
-      return reply.code(202).header("location", `/v1/submissions/${record.id}`).send({ id: record.id, status: record.status });
+      return reply.code(202).header("location", `/v1/submissions/${record.id}`).send({ id: record.id, status: record.status, ...progressView(deps.exercises, record, viewer, context) });
     },
   );
 
@@ -218,7 +234,8 @@ export const submissionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     async (request) => {
       const { record, viewer } = await visible(request, request.params.id);
       const source = (await storage.getSource(record.id)) ?? undefined;
-      return submissionView(viewer, record, { withReport: true, context: await contexts()(record), ...(source === undefined ? {} : { source }) });
+      const context = await contexts()(record);
+      return { ...submissionView(viewer, record, { withReport: true, context, ...(source === undefined ? {} : { source }) }), ...progressView(deps.exercises, record, viewer, context) };
     },
   );
 

@@ -135,7 +135,7 @@ export async function openPostgresStorage({ pool, enqueue }: { pool: pg.Pool; en
     async beginJob(message, leaseToken): Promise<Job | null> {
       const [row] = await rows(
         `WITH j AS (
-           UPDATE jobs SET state = 'running', lease_token = $3, claims = claims + 1
+           UPDATE jobs SET state = 'running', lease_token = $3, claims = claims + 1, progress = NULL
            WHERE submission_id = $1 AND attempt = $2 RETURNING id, submission_id, attempt, claims)
          SELECT j.*, s.student, s.source, s.exercises, s.callback_url FROM j JOIN submissions s ON s.id = j.submission_id`,
         [message.submissionId, message.attempt, leaseToken],
@@ -168,8 +168,12 @@ export async function openPostgresStorage({ pool, enqueue }: { pool: pg.Pool; en
         return inserted.length > 0;
       });
     },
+    async recordProgress(job, progress) {
+      const updated = await pool.query("UPDATE jobs SET progress = $1 WHERE id = $2 AND lease_token = $3 AND state = 'running'", [JSON.stringify(progress), job.jobId, job.leaseToken]);
+      return (updated.rowCount ?? 0) > 0;
+    },
     async releaseJob(jobId, leaseToken) {
-      await pool.query("UPDATE jobs SET state = 'queued', lease_token = NULL WHERE id = $1 AND lease_token = $2 AND state = 'running'", [jobId, leaseToken]);
+      await pool.query("UPDATE jobs SET state = 'queued', lease_token = NULL, progress = NULL WHERE id = $1 AND lease_token = $2 AND state = 'running'", [jobId, leaseToken]);
     },
     async queueDepth() {
       const counts = { queued: 0, running: 0 };

@@ -1,7 +1,7 @@
 import type { ExerciseId } from "../../exercises/types.ts";
 import type { Report } from "../../grader/report.ts";
 import type { ApiRole } from "../config.ts";
-import { InvalidCursorError, type ApiKeyRecord, type DeliveryRecord, type GradebookCell, type Grading, type Job, type CourseRole, type Lateness, type SubmissionRecord } from "./types.ts";
+import { InvalidCursorError, type ApiKeyRecord, type DeliveryRecord, type GradebookCell, type Grading, type GradingProgress, type Job, type CourseRole, type Lateness, type SubmissionRecord } from "./types.ts";
 
 /** Rows as both storages return them (better-sqlite3 and pg: BIGINT may arrive as a string, hence Number), the SELECTs they share, and the mapping to the storage interface's records. */
 export type Row = Record<string, unknown>;
@@ -9,7 +9,7 @@ export type Row = Record<string, unknown>;
 export const SUBMISSION_SELECT = `
   SELECT s.seq, s.id, s.student, s.submitted_by, s.exercises, s.callback_url, s.created_at, s.attempts,
          s.course, s.assignment, s.late_minutes, s.penalty_percent, s.submitter_role,
-         j.state AS job_state,
+         j.state AS job_state, j.progress AS job_progress,
          g.attempt AS g_attempt, g.status AS g_status, g.report AS g_report, g.error AS g_error,
          g.started_at AS g_started_at, g.finished_at AS g_finished_at
   FROM submissions s
@@ -72,6 +72,8 @@ export const toSubmission = (row: Row): SubmissionRecord => {
     status: jobState ?? latest?.status ?? "queued",
     attempt: Number(row.attempts),
     latest,
+    // Written by recordProgress from the grader's own callback; the response schema re-checks it on the way out.
+    progress: jobState === "running" && row.job_progress != null ? (JSON.parse(String(row.job_progress)) as GradingProgress) : null,
   };
 };
 

@@ -290,6 +290,13 @@ const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX submissions_by_assignment ON submissions (course, assignment, student, seq);
   `,
   },
+  // Per-exercise progress of the grading under way (JSON), written by the worker that holds the job
+  // so any api process can show it; it goes with the job row when the grading is stored.
+  {
+    render: sql`
+  ALTER TABLE jobs ADD COLUMN progress TEXT;
+  `,
+  },
 ];
 
 /** The dialect's migrations in order, as SQL; its schema version is how many of them have run. */

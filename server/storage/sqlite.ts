@@ -34,7 +34,7 @@ export function openSqliteStorage(options: { file: string; busyTimeoutMs?: numbe
     source: db.prepare("SELECT source FROM submissions WHERE id = ?"),
     gradings: db.prepare("SELECT * FROM gradings WHERE submission_id = ? ORDER BY attempt"),
     claim: db.prepare(`UPDATE jobs SET state = 'running', lease_token = @token, lease_expires_at = @until,
-        claims = claims + 1
+        claims = claims + 1, progress = NULL
       WHERE id IN (SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT @limit)
       RETURNING id`),
     jobDetail: db.prepare(`SELECT j.id, j.submission_id, j.attempt, j.claims, j.lease_token,
@@ -48,9 +48,10 @@ export function openSqliteStorage(options: { file: string; busyTimeoutMs?: numbe
     insertScore: db.prepare(`INSERT OR IGNORE INTO exercise_scores (submission_id, attempt, exercise_id, score, max_score)
       VALUES (?, ?, ?, ?, ?)`),
     deleteJobForAttempt: db.prepare("DELETE FROM jobs WHERE submission_id = ? AND attempt = ?"),
-    release: db.prepare(`UPDATE jobs SET state = 'queued', lease_token = NULL, lease_expires_at = NULL
+    progress: db.prepare("UPDATE jobs SET progress = ? WHERE id = ? AND lease_token = ? AND state = 'running'"),
+    release: db.prepare(`UPDATE jobs SET state = 'queued', lease_token = NULL, lease_expires_at = NULL, progress = NULL
       WHERE id = ? AND lease_token = ? AND state = 'running'`),
-    requeueExpired: db.prepare(`UPDATE jobs SET state = 'queued', lease_token = NULL, lease_expires_at = NULL
+    requeueExpired: db.prepare(`UPDATE jobs SET state = 'queued', lease_token = NULL, lease_expires_at = NULL, progress = NULL
       WHERE state = 'running' AND lease_expires_at < ?`),
     bumpAttempt: db.prepare("UPDATE submissions SET attempts = attempts + 1 WHERE id = ? RETURNING attempts"),
     hasJob: db.prepare("SELECT attempt FROM jobs WHERE submission_id = ?"),
@@ -218,6 +219,9 @@ export function openSqliteStorage(options: { file: string; busyTimeoutMs?: numbe
     },
     async completeJob(job, outcome, timing) {
       return completeJob.immediate(job, outcome, timing.startedAt, timing.finishedAt);
+    },
+    async recordProgress(job, progress) {
+      return stmt.progress.run(JSON.stringify(progress), job.jobId, job.leaseToken).changes > 0;
     },
     async releaseJob(jobId, leaseToken) {
       stmt.release.run(jobId, leaseToken);

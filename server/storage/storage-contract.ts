@@ -99,6 +99,37 @@ export function storageContract(name: string, harness: StorageHarness): void {
       expect(await storage.queueDepth()).toEqual({ queued: 0, running: 0 });
     });
 
+    it("shows a running attempt's recorded progress to another handle, only from the current claim, and drops it on release and once stored", async () => {
+      const created = await storage.createSubmission(submission({ exercises: ["zero_pad", "distribute_value"] }), limits);
+      if (created.kind !== "created") throw new Error(created.kind);
+      const id = created.submission.id;
+      expect(created.submission.progress).toBeNull();
+      const [first] = await take(1);
+      expect((await storage.getSubmission(id))?.progress).toBeNull();
+
+      const halfway = { exercises: [
+        { id: "zero_pad", state: "graded", score: 7.5, maxScore: 10 },
+        { id: "distribute_value", state: "running", maxScore: 10 },
+      ] } as const;
+      expect(await storage.recordProgress(first!, halfway)).toBe(true);
+      const reader = await opened.reopen();
+      extra.push(reader);
+      expect(await reader.getSubmission(id)).toMatchObject({ status: "running", progress: halfway });
+      expect((await reader.listSubmissions({ limit: 5 })).items[0]?.progress).toEqual(halfway);
+      expect(await storage.recordProgress({ ...first!, leaseToken: "someone-else" }, { exercises: [] })).toBe(false);
+      expect((await reader.getSubmission(id))?.progress).toEqual(halfway);
+
+      await opened.release(storage, first!);
+      expect(await reader.getSubmission(id)).toMatchObject({ status: "queued", progress: null });
+      expect(await storage.recordProgress(first!, halfway)).toBe(false);
+      const [second] = await take(1);
+      expect((await reader.getSubmission(id))?.progress).toBeNull();
+      expect(await storage.recordProgress(second!, halfway)).toBe(true);
+      await storage.completeJob(second!, { status: "graded", report: fakeReport(10) }, { startedAt: 1, finishedAt: 2 });
+      expect(await reader.getSubmission(id)).toMatchObject({ status: "graded", progress: null });
+      expect(await storage.recordProgress(second!, halfway)).toBe(false);
+    });
+
     it("released jobs are taken again with the claim counted", async () => {
       await storage.createSubmission(submission(), limits);
       const [first] = await take(1);

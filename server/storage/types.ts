@@ -1,4 +1,5 @@
 import type { ExerciseId } from "../../exercises/types.ts";
+import type { ExerciseProgress } from "../../grader/index.ts";
 import type { Report } from "../../grader/report.ts";
 import type { ApiRole } from "../config.ts";
 import type { CourseRole, CourseStorage, Lateness } from "./course-types.ts";
@@ -46,6 +47,11 @@ export interface Grading {
   readonly finishedAt: number;
 }
 
+/** How far the grading under way has got, exercise by exercise, as its worker last recorded it. */
+export interface GradingProgress {
+  readonly exercises: readonly ExerciseProgress[];
+}
+
 export interface SubmissionRecord {
   readonly id: string;
   readonly student: string;
@@ -63,6 +69,8 @@ export interface SubmissionRecord {
   readonly attempt: number;
   /** The latest finished grading, if any (a regrade in progress keeps showing the previous one). */
   readonly latest: Grading | null;
+  /** While running: what the worker last recorded (null before its first record, and once stored). */
+  readonly progress: GradingProgress | null;
 }
 
 export type CreateSubmissionResult =
@@ -167,6 +175,11 @@ export interface SubmissionStorage {
    * per (submission, attempt): a second completion of the same attempt stores nothing.
    */
   completeJob(job: Job, outcome: JobOutcome, timing: { startedAt: number; finishedAt: number }): Promise<boolean>;
+  /**
+   * Records the running attempt's progress while this claim holds the job; false (nothing written)
+   * once the lease is lost or the grading is stored. A claim or a release clears it.
+   */
+  recordProgress(job: Pick<Job, "jobId" | "leaseToken">, progress: GradingProgress): Promise<boolean>;
   /** Puts a claimed job back in the queue (drain before exit, or a retry after an internal error). */
   releaseJob(jobId: number, leaseToken: string): Promise<void>;
   queueDepth(): Promise<{ queued: number; running: number }>;
