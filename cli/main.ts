@@ -3,7 +3,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, write, type CliCommand, type CliIo } from "./usage.ts";
 
 /** Fixed on purpose: a command name never becomes a path without passing through this table. */
-const COMMANDS = ["grade", "grade-all", "similarity", "exercises", "starter", "check", "mistakes", "keys", "lti", "course", "assignment", "extension", "serve"] as const;
+const COMMANDS = ["grade", "grade-all", "similarity", "exercises", "starter", "solution", "check", "mistakes", "keys", "lti", "course", "assignment", "extension", "serve"] as const;
 type CommandName = (typeof COMMANDS)[number];
 
 function isCommandName(s: string): s is CommandName {

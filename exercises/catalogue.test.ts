@@ -139,3 +139,22 @@ describe("snippets and assembled modules", () => {
     expect(() => starterModule(["conv_sideways" as ExerciseId])).toThrow(/unknown exercise id/);
   });
 });
+
+/** The parameter names of the exported function `name` declared in `text` (a snippet or a signature). */
+function exportedParameters(text: string, name: string): string[] | undefined {
+  const file = ts.createSourceFile(`${name}.ts`, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+  const fn = file.statements.find(
+    (s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === name && (s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false),
+  );
+  return fn?.parameters.map((p) => p.name.getText(file));
+}
+
+describe("signatures", () => {
+  it.each(EXERCISE_IDS)("%s: the signature's parameter names are the starter's and the solution's", (id) => {
+    const exercise = getExercise(id);
+    const declared = exportedParameters(exercise.signature, id);
+    expect(declared?.length, exercise.signature).toBeGreaterThan(0);
+    expect(exportedParameters(exercise.starter, id)).toEqual(declared);
+    expect(exportedParameters(exercise.solution, id)).toEqual(declared);
+  });
+});

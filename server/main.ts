@@ -26,7 +26,6 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     base: { service: "autograde", pid: process.pid },
     redact: ["req.headers.authorization", "headers.authorization"],
   });
-  if (config.apiKeys.length === 0) log.warn("AUTOGRADE_API_KEYS is empty: only keys created with `autograde keys create` can sign in");
 
   // The api role grades nothing, so it starts no sandbox pool: no isolates, no worker children.
   const local = config.role === "api" ? null : createLocalGrader({ config: config.grader, log: log.child({ component: "grader" }), sandboxLog: log.child({ component: "sandbox" }) });
@@ -42,6 +41,11 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     // startService has closed whatever it started, the grader included.
     log.fatal({ err }, "start-up failed");
     process.exit(1);
+  }
+  if (service.noKeys) {
+    const command = firstKeyCommand(config);
+    log.info({ command }, "no API keys yet: nobody can sign in until a staff key is created");
+    process.stderr.write(`autograde: no API keys yet, so nobody can sign in. Create a staff key (it prints the secret once; sign in with it):\n  ${command}\n`);
   }
 
   let signals = 0;
@@ -64,6 +68,15 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);
 }
+
+/** The `keys create` that reaches this server's store: the same database URL, or the same data directory. */
+export function firstKeyCommand(config: Pick<ServerConfig, "dataDir" | "databaseUrl">): string {
+  const create = "npm run -s autograde -- keys create --role staff --name <your-name>";
+  return config.databaseUrl === undefined ? `${create} --data-dir ${shellWord(config.dataDir)}` : `DATABASE_URL=<this server's DATABASE_URL> ${create}`;
+}
+
+/** Quoted for a POSIX shell unless it is plainly safe as is. */
+const shellWord = (word: string) => (/^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await main();

@@ -57,6 +57,11 @@ interface ServiceDeps extends Partial<GradingDeps> {
 export interface Service {
   /** null for the worker role, which serves no HTTP. */
   readonly url: string | null;
+  /**
+   * Serving HTTP with no key anyone could sign in with (no AUTOGRADE_API_KEYS and no active stored
+   * key), as checked at start: a first start, whose operator must create a staff key.
+   */
+  readonly noKeys: boolean;
   stop(): Promise<void>;
 }
 
@@ -108,6 +113,7 @@ export async function startService(deps: ServiceDeps): Promise<Service> {
       resumeAbandonedWork({ backend, webhooks, scores, config, log });
     }
     const url = app ? await app.listen({ port: config.port, host: config.host }) : null;
+    const noKeys = url !== null && config.apiKeys.length === 0 && !(await storage.listApiKeys()).some((key) => key.revokedAt === null);
     const fields = { role: config.role, storage: backend.kind, gradingConcurrency: grading ? config.gradingConcurrency : 0, ...(backend.kind === "sqlite" ? { dataDir: config.dataDir } : {}) };
     if (url) log.info({ url, ...fields }, "autograde listening");
     else log.info(fields, "autograde worker ready");
@@ -115,6 +121,7 @@ export async function startService(deps: ServiceDeps): Promise<Service> {
     let stopped: Promise<void> | null = null;
     return {
       url,
+      noKeys,
       stop(): Promise<void> {
         stopped ??= (async () => {
           log.info({ graceMs: config.drainGraceMs }, "draining");

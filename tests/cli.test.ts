@@ -179,10 +179,31 @@ describe("autograde exercises, starter, help", () => {
     expect(run.stderr).toMatch(/unknown exercise "pool_sideways"/);
   });
 
+  it("prints one exercise's model solution with what it calls, which grades full marks, and the whole course's without an id", async () => {
+    const one = await cli(["solution", "pool_backward"]);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toBe(solutionModule(["pool_backward"]));
+    expect(one.stdout).toContain("export function create_mask_from_window");
+    expect(one.stdout).not.toContain("TODO");
+    writeFileSync(file("pool_backward-solution.ts"), one.stdout);
+    const graded = await cli(["grade", file("pool_backward-solution.ts"), "--exercise", "pool_backward", "--format", "json"]);
+    const report = reportSchema.parse(JSON.parse(graded.stdout));
+    expect([graded.code, report.score, report.maxScore]).toEqual([0, report.maxScore, exercises.find((e) => e.id === "pool_backward")!.points]);
+    expect((await cli(["solution"])).stdout).toBe(solutionModule());
+  });
+
+  it("exits 2 on an unknown solution id, listing the ids; its usage says it is for course staff", async () => {
+    const run = await cli(["solution", "pool_sideways"]);
+    expect([run.code, run.stdout]).toEqual([2, ""]);
+    expect(run.stderr).toContain(`unknown exercise "pool_sideways"; known exercises: ${EXERCISE_IDS.join(", ")}`);
+    const help = await cli(["solution", "--help"]);
+    expect(help.stdout).toMatch(/^usage: autograde solution \[<exercise-id>\]\n\nFor course staff:/);
+  });
+
   it.each([[[]], [["--help"]]])("%j lists every command", async (args) => {
     const run = await cli(args);
     expect(run.code).toBe(0);
-    for (const name of ["grade", "exercises", "starter", "check", "keys", "lti", "serve"]) expect(run.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
+    for (const name of ["grade", "exercises", "starter", "solution", "check", "keys", "lti", "serve"]) expect(run.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
   });
 
   it("shows a command's usage with --help", async () => {

@@ -1,9 +1,9 @@
 /**
- * Applies one filter W, with bias b, to one window a_slice_prev of the previous layer's output.
- * a_slice_prev, W: (f, f, n_C_prev); b: (1, 1, n_C_prev) or (1, 1, 1). Returns a number.
+ * Applies one filter W, with bias b, to one window a_slice of the previous layer's output.
+ * a_slice, W: (f, f, C_prev); b: (1, 1, C_prev) or (1, 1, 1). Returns a number.
  */
-export function convolve_window(a_slice_prev: NDArray, W: NDArray, b: NDArray): number {
-  // TODO (1 line): element-wise product between a_slice_prev and W, then add the bias b.
+export function convolve_window(a_slice: NDArray, W: NDArray, b: NDArray): number {
+  // TODO (1 line): element-wise product between a_slice and W, then add the bias b.
   // Hint: np.multiply(x, y) and x.add(y) broadcast like numpy's * and +.
   const s = np.zeros([0]);
   // TODO (1 line): sum over all entries of s.

@@ -25,9 +25,9 @@ export const MISTAKE_SUBMISSIONS: readonly MistakeSubmission[] = [
   {
     mistake: "convolve_window/bias_added_once",
     exercise: "convolve_window",
-    edits: [["const s = np.multiply(a_slice_prev, W).add(b);\n  const Z = np.sum(s);", "const s = np.multiply(a_slice_prev, W);\n  const Z = np.sum(s) + np.sum(b);"]],
+    edits: [["const s = np.multiply(a_slice, W).add(b);\n  const Z = np.sum(s);", "const s = np.multiply(a_slice, W);\n  const Z = np.sum(s) + np.sum(b);"]],
   },
-  { mistake: "convolve_window/forgets_bias", exercise: "convolve_window", edits: [["np.multiply(a_slice_prev, W).add(b)", "np.multiply(a_slice_prev, W)"]] },
+  { mistake: "convolve_window/forgets_bias", exercise: "convolve_window", edits: [["np.multiply(a_slice, W).add(b)", "np.multiply(a_slice, W)"]] },
   { mistake: "convolve_window/mean_instead_of_sum", exercise: "convolve_window", edits: [["const Z = np.sum(s);", "const Z = np.mean(s);"]] },
 
   { mistake: "conv_forward/ignores_stride", exercise: "conv_forward", edits: strideless },
