@@ -1,5 +1,5 @@
 import { clipText, MAX_STUDENT_TEXT_CHARS } from "./clip.ts";
-import type { CaseReport, Diagnostic, ExerciseReport, Report } from "./report.ts";
+import { notRunReason, type CaseReport, type Diagnostic, type ExerciseReport, type Report } from "./report.ts";
 
 /** How long each message may stay once a report over its size cap is being cut down. */
 const DEGRADED_MESSAGE_CHARS = 200;
@@ -57,7 +57,7 @@ const STEPS: readonly { readonly dropped: string; readonly apply: (r: Report) =>
     },
   },
   { dropped: "diagnostics", apply: (r) => ({ ...r, diagnostics: [] }) },
-  { dropped: "case messages", apply: (r) => mapCases(r, (c) => ({ ...c, message: GENERIC_MESSAGES[c.outcome] })) },
+  { dropped: "case messages", apply: (r) => mapCases(r, (c, e) => ({ ...c, message: notRunReason(e) ?? GENERIC_MESSAGES[c.outcome] })) },
 ];
 
 /**

@@ -53,6 +53,23 @@ export const exerciseReport = z.object({
 });
 export type ExerciseReport = z.infer<typeof exerciseReport>;
 
+/**
+ * Exercises whose cases never ran: the module did not compile, or the export is missing. Their case
+ * rows are placeholders, so every format says "not run" (from the host's own words, which a
+ * student's redacted report keeps too) instead of the outcome's usual wording.
+ */
+export const NOT_RUN_STATUSES: readonly ExerciseStatus[] = ["compile_error", "missing"];
+
+/** Why no case of this exercise ran, or null when its cases did run. */
+export function notRunReason(exercise: Pick<ExerciseReport, "status" | "message">): string | null {
+  if (!NOT_RUN_STATUSES.includes(exercise.status)) return null;
+  if (exercise.status === "compile_error") return COMPILE_ERROR_CASE_MESSAGE;
+  return exercise.message ? `not run: ${exercise.message}` : "not run";
+}
+
+/** Every case's message when the module does not compile: nothing of it ran. */
+export const COMPILE_ERROR_CASE_MESSAGE = "not run: the module did not compile (see the compiler's message)";
+
 export const diagnostic = z.object({
   line: z.number().int(),
   column: z.number().int(),

@@ -90,6 +90,9 @@ describe("scoreExercise", () => {
   it("compile error -> compile_error for the exercise", () => {
     const r = compileErrorReport(zeroPad, prepared);
     expect([r.status, r.score, r.cases.length]).toEqual(["compile_error", 0, 4]);
+    // Nothing ran: the cases say so, and none reads as if the student's code threw.
+    expect(r.cases.map((c) => c.message)).toEqual(prepared.map(() => "not run: the module did not compile (see the compiler's message)"));
+    expect(r.message).toMatch(/did not compile, so no case ran/);
   });
 
   it.each<[string, SandboxExerciseResult]>([

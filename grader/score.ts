@@ -3,7 +3,7 @@ import { compareValues } from "./compare.ts";
 import { roundScore } from "./round-score.ts";
 import { diagnose, matchingMistakes } from "./diagnose.ts";
 import type { PreparedCase, PreparedMistake } from "./expected.ts";
-import type { CaseOutcome, CaseReport, ExerciseReport, ExerciseStatus, MistakeReport } from "./report.ts";
+import { COMPILE_ERROR_CASE_MESSAGE, type CaseOutcome, type CaseReport, type ExerciseReport, type ExerciseStatus, type MistakeReport } from "./report.ts";
 import type { SandboxCaseResult, SandboxExerciseResult } from "./sandbox/protocol.ts";
 
 /** Host-side verdict for one case, before it becomes a report row. */
@@ -127,8 +127,8 @@ export function compileErrorReport(exercise: Exercise, prepared: readonly Prepar
     score: 0,
     maxScore: exercise.points,
     status: "compile_error",
-    message: "the submission does not compile (see diagnostics)",
-    cases: notRun(prepared, "not run: the submission does not compile"),
+    message: "the module did not compile, so no case ran (see the compiler's message)",
+    cases: notRun(prepared, COMPILE_ERROR_CASE_MESSAGE),
   };
 }
 

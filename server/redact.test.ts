@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Report } from "../grader/report.ts";
+import { COMPILE_ERROR_CASE_MESSAGE, type Report } from "../grader/report.ts";
 import { redactForStudent, studentReport } from "./redact.ts";
 
 const SECRET = "0.4967141530112327";
@@ -46,6 +46,14 @@ describe("redactForStudent", () => {
       { name: "x=[3,3,3,3] pad=3", visible: false, outcome: "passed", message: "passed" },
       { name: "x=[50,40,40,3] pad=2", visible: false, outcome: "timeout", message: "time limit exceeded" },
     ]);
+  });
+
+  it("says a hidden case of a module that did not compile was not run, not that student code threw", () => {
+    const notCompiled = redactForStudent({
+      ...staffReport,
+      exercises: [{ ...staffReport.exercises[0]!, status: "compile_error", score: 0, message: "the module did not compile", cases: [{ name: "x=[1,5,7,1] pad=1", visible: false, outcome: "error", message: COMPILE_ERROR_CASE_MESSAGE }] }],
+    });
+    expect(notCompiled.exercises[0]?.cases).toEqual([{ name: "x=[1,5,7,1] pad=1", visible: false, outcome: "error", message: COMPILE_ERROR_CASE_MESSAGE }]);
   });
 
   it("leaves no value, duration or timing anywhere in the student view", () => {

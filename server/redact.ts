@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { caseReport, exerciseReport, report, type CaseReport, type Report } from "../grader/report.ts";
+import { caseReport, exerciseReport, notRunReason, report, type CaseReport, type Report } from "../grader/report.ts";
 
 /**
  * What a student may see: hidden cases reduced to name and outcome, no timings. Messages of hidden
@@ -26,19 +26,23 @@ export function redactForStudent(full: Report): StudentReport {
     score: full.score,
     maxScore: full.maxScore,
     diagnostics: full.diagnostics,
-    exercises: full.exercises.map((exercise) => ({
-      id: exercise.id,
-      title: exercise.title,
-      score: exercise.score,
-      maxScore: exercise.maxScore,
-      status: exercise.status,
-      ...(exercise.message === undefined ? {} : { message: exercise.message }),
-      ...(exercise.mistake === undefined ? {} : { mistake: exercise.mistake }),
-      cases: exercise.cases.map((c) => {
-        if (!c.visible) return { name: c.name, visible: false, outcome: c.outcome, message: HIDDEN_MESSAGES[c.outcome], ...(c.mistake ? { mistake: c.mistake } : {}) };
-        const { durationMs: _durationMs, ...visible } = c;
-        return visible;
-      }),
-    })),
+    exercises: full.exercises.map((exercise) => {
+      const notRun = notRunReason(exercise);
+      return {
+        id: exercise.id,
+        title: exercise.title,
+        score: exercise.score,
+        maxScore: exercise.maxScore,
+        status: exercise.status,
+        ...(exercise.message === undefined ? {} : { message: exercise.message }),
+        ...(exercise.mistake === undefined ? {} : { mistake: exercise.mistake }),
+        cases: exercise.cases.map((c) => {
+          // A case that never ran says so (the host's words), rather than that student code threw.
+          if (!c.visible) return { name: c.name, visible: false, outcome: c.outcome, message: notRun ?? HIDDEN_MESSAGES[c.outcome], ...(c.mistake ? { mistake: c.mistake } : {}) };
+          const { durationMs: _durationMs, ...visible } = c;
+          return visible;
+        }),
+      };
+    }),
   };
 }

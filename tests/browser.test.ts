@@ -116,7 +116,7 @@ describe("the page, in Chromium, against the real service", () => {
   it("a broken zero_pad, submitted with Ctrl+Enter, shows its status and the case feedback", async () => {
     // Signed in the way an LTI launch hands over a token: in the fragment, which the page then drops.
     const page = await openPage({ hash: `#launch=${encodeURIComponent(STUDENT.key)}` });
-    await statusLine(page).filter({ hasText: "Loaded your last submission." }).waitFor();
+    await statusLine(page).filter({ hasText: /^Loaded your last submission, submission [0-9a-f]{8} \(attempt 1, / }).waitFor();
     expect(new URL(page.url()).hash).toBe("");
     await expect(page.getByLabel("API key").count()).resolves.toBe(0);
 
@@ -187,7 +187,8 @@ describe("the page, in Chromium, against the real service", () => {
     for (const layout of ["canvas", "moodle"] as const) {
       await page.getByLabel("CSV for").selectOption(layout);
       const downloadStarted = page.waitForEvent("download");
-      await page.getByRole("button", { name: "Download CSV" }).click();
+      // The gradebook's button, not the similarity panel's own "Download CSV".
+      await page.getByRole("button", { name: "Download CSV" }).and(page.locator(":not([data-testid='similarity-panel'] *)")).click();
       const download = await downloadStarted;
       expect(download.suggestedFilename()).toBe(`autograde-gradebook-${layout}.csv`);
       const csv = await readFile(await download.path(), "utf8");

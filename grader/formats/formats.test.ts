@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
-import { report as reportSchema, type Report } from "../report.ts";
+import { COMPILE_ERROR_CASE_MESSAGE, notRunReason, report as reportSchema, type Report } from "../report.ts";
 import { formatJunit, formatText, formatters, REPORT_FORMATS } from "./index.ts";
 import { toGradescope } from "./gradescope.ts";
 import { escapeXml } from "./junit.ts";
@@ -196,5 +196,62 @@ describe("a diagnosed mistake and the catalogue version", () => {
     expect(results.tests[1]?.output).toBe(`${hidden.message}\nlikely mistake: ${mistake.hint} [${mistake.id}]`);
     expect(results.output).toContain("distribute_value: 0/10 (failed); likely mistake: Rows only. [distribute_value/divides_by_n_h_only]");
     expect(results.output).toContain("catalogue version: 0123456789ab");
+  });
+});
+
+describe("an exercise whose cases never ran", () => {
+  // A student's redacted report: the hidden cases' messages say "threw" although nothing ran.
+  const compileError: Report = {
+    ...sample,
+    score: 0,
+    exercises: [
+      {
+        id: "zero_pad",
+        title: "Zero padding",
+        score: 0,
+        maxScore: 10,
+        status: "compile_error",
+        message: "the module did not compile, so no case ran (see the compiler's message)",
+        cases: [
+          { name: "worksheet", visible: true, outcome: "error", message: COMPILE_ERROR_CASE_MESSAGE },
+          { name: "x=[1,5,3,1] pad=1", visible: false, outcome: "error", message: "your code threw an error on this hidden case" },
+          { name: "x=[2,2,2,2] pad=0", visible: false, outcome: "error", message: "your code threw an error on this hidden case" },
+        ],
+      },
+      { id: "conv_forward", title: "Convolution forward", score: 0, maxScore: 10, status: "missing", message: "conv_forward is not exported", cases: [{ name: "c1", visible: false, outcome: "error", message: "your code threw an error on this hidden case" }] },
+    ],
+    diagnostics: [{ line: 10, column: 9, severity: "error", message: `Expected ";" but found "n"` }],
+  };
+
+  it("text: one NOT RUN line per exercise, no per-case ERROR rows and no 'threw'", () => {
+    const text = formatText(compileError);
+    expect(text).toContain(`NOT RUN 3 cases: ${COMPILE_ERROR_CASE_MESSAGE.replace("not run: ", "")}`);
+    expect(text).toContain("NOT RUN 1 case: conv_forward is not exported");
+    expect(text).not.toMatch(/ERROR|threw/);
+    expect(text).toContain(`10:9 error: Expected ";" but found "n"`);
+  });
+
+  it("junit: the cases are skipped with the reason, counted neither as errors nor failures", () => {
+    const xml = formatJunit(compileError);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => ["testsuite", "testcase"].includes(name) }).parse(xml);
+    expect([parsed.testsuites.tests, parsed.testsuites.errors, parsed.testsuites.failures, parsed.testsuites.skipped]).toEqual(["4", "0", "0", "4"]);
+    const cases = parsed.testsuites.testsuite[0].testcase as { skipped: { message: string }; error?: unknown }[];
+    expect(cases.map((c) => [c.skipped.message, c.error])).toEqual(cases.map(() => [COMPILE_ERROR_CASE_MESSAGE, undefined]));
+    expect(xml).not.toContain("threw");
+  });
+
+  it("gradescope: each test fails with 'not run' as its output", () => {
+    const results = toGradescope(compileError);
+    expect(results.tests.map((t) => [t.status, t.output])).toEqual([
+      ...compileError.exercises[0]!.cases.map(() => ["failed", COMPILE_ERROR_CASE_MESSAGE]),
+      ["failed", "not run: conv_forward is not exported"],
+    ]);
+    expect(JSON.stringify(results)).not.toContain("threw");
+  });
+
+  it("notRunReason: only compile_error and missing", () => {
+    expect(compileError.exercises.map(notRunReason)).toEqual([COMPILE_ERROR_CASE_MESSAGE, "not run: conv_forward is not exported"]);
+    expect(sample.exercises.map(notRunReason)).toEqual([null, null, null]);
   });
 });

@@ -1,5 +1,4 @@
-import { describeMistake, type CaseReport, type ExerciseReport, type FormattableReport } from "../report.ts";
-import { roundScore } from "../round-score.ts";
+import { describeMistake, notRunReason, type CaseReport, type ExerciseReport, type FormattableReport } from "../report.ts";
 
 /** Gradescope autograder results.json (gradescope-autograders.readthedocs.io, "Autograder Specifications"). */
 export interface GradescopeResults {
@@ -26,14 +25,22 @@ function caseOutput(c: CaseReport): string {
 }
 
 function testsFor(e: ExerciseReport): GradescopeTest[] {
-  // Each case carries an equal share so the tests add up to the exercise's score.
-  const share = e.cases.length === 0 ? 0 : e.maxScore / e.cases.length;
-  return e.cases.map((c) => ({
+  // Each case carries an equal share in whole cents, the first few a cent more, so the tests' max
+  // scores add up to the exercise's points exactly under the two-decimal rule.
+  const cents = Math.round(e.maxScore * 100);
+  const base = e.cases.length === 0 ? 0 : Math.floor(cents / e.cases.length);
+  const share = (i: number) => (base + (i < cents - base * e.cases.length ? 1 : 0)) / 100;
+  const notRun = notRunReason(e);
+  const output = (c: CaseReport) => {
+    if (notRun) return notRun;
+    return e.message && c.outcome !== "passed" ? `${e.status}: ${caseOutput(c)}` : caseOutput(c);
+  };
+  return e.cases.map((c, i) => ({
     name: `${e.id}: ${c.name}`,
-    score: c.outcome === "passed" ? roundScore(share) : 0,
-    max_score: roundScore(share),
+    score: c.outcome === "passed" ? share(i) : 0,
+    max_score: share(i),
     status: c.outcome === "passed" ? "passed" : "failed",
-    output: e.message && c.outcome !== "passed" ? `${e.status}: ${caseOutput(c)}` : caseOutput(c),
+    output: output(c),
     visibility: c.visible ? "visible" : "after_published",
     tags: [e.id],
   }));

@@ -1,4 +1,4 @@
-import { describeMistake, type CaseReport, type FormattableReport } from "../report.ts";
+import { describeMistake, notRunReason, type CaseReport, type FormattableReport } from "../report.ts";
 import { formatScore } from "../round-score.ts";
 
 const MARKS: Record<CaseReport["outcome"], string> = {
@@ -23,6 +23,12 @@ export function formatText(report: FormattableReport): string {
   const lines: string[] = [];
   for (const exercise of report.exercises) {
     lines.push(`${exercise.id} (${exercise.title}): ${formatScore(exercise.score)}/${exercise.maxScore} ${exercise.status}`);
+    const notRun = notRunReason(exercise);
+    if (notRun && exercise.cases.length > 0) {
+      // No case ran: one line says so (with the reason), rather than a row per case that reads like the code failed it.
+      lines.push(`  NOT RUN ${exercise.cases.length} case${exercise.cases.length === 1 ? "" : "s"}: ${notRun.replace(/^not run: /, "")}`);
+      continue;
+    }
     if (exercise.message) lines.push(`  ${exercise.message}`);
     if (exercise.mistake) lines.push(`  every failing case: ${describeMistake(exercise.mistake)}`);
     for (const c of exercise.cases) {

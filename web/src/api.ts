@@ -30,7 +30,7 @@ import {
   type LtiPublications,
   type LtiUsers,
   type Submission,
-  type SubmissionPage, analytics, type Analytics,
+  type SubmissionPage, analytics, type Analytics, type GradingProgress,
 } from "./schemas.ts";
 
 /**
@@ -54,7 +54,8 @@ export class ApiError extends Error {
 export interface ApiClient {
   me(): Promise<Identity>;
   exerciseCatalogue(): Promise<ExerciseCatalogue>;
-  submit(body: { source: string; exercises?: string[]; course?: string; assignment?: string }): Promise<{ id: string }>;
+  /** While queued, the answer may carry per-exercise progress (GradingProgress). */
+  submit(body: { source: string; exercises?: string[]; course?: string; assignment?: string }): Promise<{ id: string; progress?: GradingProgress }>;
   getSubmission(id: string): Promise<Submission>;
   listSubmissions(query?: { student?: string; cursor?: string; limit?: number; course?: string; assignment?: string }): Promise<SubmissionPage>;
   courses(): Promise<Course[]>;

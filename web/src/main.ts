@@ -85,7 +85,7 @@ async function start(credentials: Credentials, fromForm: boolean): Promise<void>
   signOutButton.hidden = credentials.kind !== "bearer";
   replaceChildren(app, h("p", { class: "loading" }, "Loading…"));
   if (identity.role === "staff") {
-    await mountStaffView({ api, identity, root: app, announce, launch });
+    await mountStaffView({ api, identity, root: app, announce, launch, credentials });
   } else {
     await mountStudentView({ api, identity, root: app, announce, launch });
   }
@@ -116,6 +116,7 @@ function showSignIn(error: string): void {
     h("button", { type: "submit", class: "primary" }, "Sign in"),
     errorLine,
     h("p", { class: "hint" }, "Students reaching autograde from their course page are signed in by the course link."),
+    h("p", { class: "hint" }, "Setting up autograde? On the server, create a staff key with ", h("code", {}, "npm run -s autograde -- keys create --role staff --name <your-name>"), " (it prints the key once; the server's start-up message gives the full command), then sign in with it."),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -154,4 +155,8 @@ signOutButton.addEventListener("click", () => {
   showSignIn("");
 });
 
-run(start(storedCredentials() ?? { kind: "cookie" }, false));
+// The service authenticates by bearer token only (no cookies): without one there is nobody to ask
+// /v1/me about, and asking anyway logged a 401 in the console at every load of the sign-in form.
+const credentials = storedCredentials();
+if (credentials) run(start(credentials, false));
+else showSignIn("");

@@ -1,3 +1,5 @@
+import { formatScore as formatPoints } from "../../grader/round-score.ts";
+import { casesRan, notRunLine, renderCompileBanner } from "./compile-banner.ts";
 import type { CaseReport, Diagnostic, ExerciseReport, PageReport } from "./schemas.ts";
 import { h } from "./dom.ts";
 
@@ -22,10 +24,9 @@ export function shortId(id: string): string {
   return /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(id) ? id.slice(0, 8) : id;
 }
 
-/** A null score is one withheld until the assignment releases its hidden results. */
+/** Score out of maximum, each by the one rounding rule; a null score is one withheld until the assignment releases its hidden results. */
 export function formatScore(score: number | null, maxScore: number): string {
-  const round = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
-  return score === null ? `–/${round(maxScore)} (hidden)` : `${round(score)}/${round(maxScore)}`;
+  return score === null ? `–/${formatPoints(maxScore)} (hidden)` : `${formatPoints(score)}/${formatPoints(maxScore)}`;
 }
 
 /**
@@ -48,8 +49,23 @@ export function scoreBadge(exercise: Pick<ExerciseReport, "score" | "maxScore" |
   );
 }
 
-/** Case feedback of one exercise: a table, one row per case, hidden cases by name and outcome only. */
+/**
+ * Case feedback of one exercise: a table, one row per case, hidden cases by name and outcome only.
+ * Cases that never ran (compile error, missing export) are one line, their names behind a disclosure.
+ */
 export function renderCases(exercise: ExerciseReport): HTMLElement {
+  if (!casesRan(exercise)) {
+    return h(
+      "div",
+      { class: "cases" },
+      h(
+        "details",
+        { class: "not-run", "data-testid": "not-run" },
+        h("summary", {}, notRunLine(exercise)),
+        h("ul", { class: "not-run-cases" }, exercise.cases.map((c) => h("li", {}, h("code", {}, c.name), c.visible ? "" : " (hidden)"))),
+      ),
+    );
+  }
   const body = exercise.cases.map((c) =>
     h(
       "tr",
@@ -124,6 +140,7 @@ export function renderReport(report: PageReport): HTMLElement {
     "div",
     { class: "report" },
     h("p", { class: "total" }, "Total ", h("strong", { "data-testid": "report-total" }, formatScore(report.score, report.maxScore))),
+    renderCompileBanner(report),
     renderDiagnostics(report.diagnostics),
     report.exercises.map((exercise) =>
       h(

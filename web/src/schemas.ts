@@ -81,7 +81,23 @@ export type PageReport = z.infer<typeof pageReport>;
 export const submissionStatus = z.enum(["queued", "running", "graded", "error"]);
 export type SubmissionStatus = z.infer<typeof submissionStatus>;
 
-export const submissionAccepted = z.object({ id });
+/**
+ * Per-exercise progress while a submission is queued or running (absent from services that do not
+ * report it, and once graded): the page lists it instead of a bare "being graded".
+ */
+export const gradingProgress = z.object({
+  exercises: z.array(
+    z.object({
+      id: z.string(),
+      state: z.enum(["waiting", "running", "graded"]),
+      score: z.optional(z.number()),
+      maxScore: z.number(),
+    }),
+  ),
+});
+export type GradingProgress = z.infer<typeof gradingProgress>;
+
+export const submissionAccepted = z.object({ id, progress: z.optional(gradingProgress) });
 
 export const submission = z.object({
   id,
@@ -89,6 +105,9 @@ export const submission = z.object({
   student: z.optional(z.string()),
   source: z.optional(z.string()),
   createdAt: z.optional(z.union([z.string(), z.number()])),
+  /** The exercises submitted; null or absent: every exercise of the catalogue. */
+  exercises: z.optional(z.nullable(z.array(z.string()))),
+  progress: z.optional(gradingProgress),
   score: optionalNumber,
   maxScore: optionalNumber,
   error: z.optional(z.nullable(z.string())),

@@ -42,6 +42,18 @@ describe("waitForGrading", () => {
     expect(sleeps).toEqual([100, 150, 200, 200]);
   });
 
+  it("hands every read before the end to onPoll, so progress within one status shows", async () => {
+    const reads = [
+      { id: "s1", status: "running", progress: { exercises: [{ id: "zero_pad", state: "running", maxScore: 10 }] } },
+      { id: "s1", status: "running", progress: { exercises: [{ id: "zero_pad", state: "graded", score: 10, maxScore: 10 }] } },
+      { id: "s1", status: "graded" },
+    ] as Submission[];
+    let read = 0;
+    const polled: unknown[] = [];
+    await waitForGrading({ getSubmission: async () => reads[read++]! }, "s1", { onStatus: () => {}, onPoll: (s) => polled.push(s.progress?.exercises[0]?.state), sleep: async () => {} });
+    expect(polled).toEqual(["running", "graded"]);
+  });
+
   it("stops at error too", async () => {
     const done = await waitForGrading({ getSubmission: async () => states("error")[0]! }, "s1", { onStatus: () => {}, sleep: async () => {} });
     expect(done.status).toBe("error");

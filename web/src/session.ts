@@ -34,7 +34,15 @@ export const sleep: Sleep = (ms, signal) =>
 export async function waitForGrading(
   api: Pick<ApiClient, "getSubmission">,
   id: string,
-  options: { onStatus: (submission: Submission) => void; sleep?: Sleep; signal?: AbortSignal; initialIntervalMs?: number; maxIntervalMs?: number },
+  options: {
+    onStatus: (submission: Submission) => void;
+    /** Every read while queued or running, for what changes within a status (per-exercise progress). */
+    onPoll?: (submission: Submission) => void;
+    sleep?: Sleep;
+    signal?: AbortSignal;
+    initialIntervalMs?: number;
+    maxIntervalMs?: number;
+  },
 ): Promise<Submission> {
   const wait = options.sleep ?? sleep;
   let intervalMs = options.initialIntervalMs ?? 300;
@@ -46,6 +54,7 @@ export async function waitForGrading(
     if (current.status !== lastStatus) options.onStatus(current);
     lastStatus = current.status;
     if (current.status === "graded" || current.status === "error") return current;
+    options.onPoll?.(current);
     await wait(intervalMs, options.signal);
     intervalMs = Math.min(maxIntervalMs, Math.round(intervalMs * 1.5));
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countdown, formatDeadline, formatWhen } from "./time.ts";
+import { countdown, formatDateTime, formatDeadline, formatWhen } from "./time.ts";
 
 describe("formatWhen", () => {
   const now = new Date(2026, 10, 25, 15, 0, 0);
@@ -11,6 +11,14 @@ describe("formatWhen", () => {
     ["unparseable stays as given", "yesterday-ish", "yesterday-ish"],
   ])("%s", (_name, value, expected) => {
     expect(formatWhen(value, now)).toBe(expected);
+  });
+});
+
+describe("formatDateTime", () => {
+  it("always names the day, in local time", () => {
+    expect(formatDateTime(new Date(2026, 11, 4, 1, 2, 3).toISOString())).toBe("2026-12-04 01:02:03");
+    expect(formatDateTime(new Date(2026, 0, 9, 23, 0, 0).getTime())).toBe("2026-01-09 23:00:00");
+    expect([formatDateTime(undefined), formatDateTime("soon")]).toEqual(["", "soon"]);
   });
 });
 

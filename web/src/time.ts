@@ -1,12 +1,22 @@
+const pad = (n: number) => String(n).padStart(2, "0");
+const clockOf = (date: Date) => `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+const dayOf = (date: Date) => `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+
 /** Local, short, and unambiguous for a student looking at today's attempts. */
 export function formatWhen(value: string | number | undefined, now = new Date()): string {
   if (value === undefined) return "";
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return String(value);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  const clock = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
   const sameDay = date.toDateString() === now.toDateString();
-  return sameDay ? clock : `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${clock}`;
+  return sameDay ? clockOf(date) : `${dayOf(date)} ${clockOf(date)}`;
+}
+
+/** Local date and time, always with the date: a history read days later still says when. */
+export function formatDateTime(value: string | number | undefined): string {
+  if (value === undefined) return "";
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  return `${dayOf(date)} ${clockOf(date)}`;
 }
 
 /** A deadline in the viewer's own zone, with the zone named: "Thu 10 Dec 2026, 23:59 (Europe/Paris)". */
