@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { findSimilar } from "../cli/batch/similarity.ts";
+import { findSimilar } from "../grader/similarity/similarity.ts";
 import { starterModule } from "../exercises/index.ts";
 import { syntheticClass } from "../tests/grade-all-corpus.ts";
 import { formatTable } from "./lib/stats.ts";

@@ -12,6 +12,7 @@ import { bearerToken, createAuthenticator, LAUNCH_TOKEN_PREFIX, type Principal }
 import type { ServerConfig } from "./config.ts";
 import { ApiError, errorHandler, schemaErrorFormatter } from "./errors.ts";
 import { registerRateLimits } from "./rate-limit.ts";
+import { createSimilarityService } from "./similarity.ts";
 import { analyticsRoutes } from "./routes/analytics.ts";
 import { courseRoutes } from "./routes/courses.ts";
 import { exerciseRoutes } from "./routes/exercises.ts";
@@ -19,6 +20,7 @@ import { ltiRoutes } from "./routes/lti.ts";
 import { ltiAdminRoutes } from "./routes/lti-admin.ts";
 import { meRoutes } from "./routes/me.ts";
 import { opsRoutes } from "./routes/ops.ts";
+import { similarityRoutes } from "./routes/similarity.ts";
 import { staffRoutes } from "./routes/staff.ts";
 import { submissionRoutes } from "./routes/submissions.ts";
 
@@ -141,6 +143,9 @@ export async function buildApp(deps: AppDeps) {
   await app.register(webPlugin({ frameAncestors: config.ltiFrameAncestors }));
   await app.register(ltiRoutes, deps);
 
+  const similarity = createSimilarityService({ storage: deps.storage, log: deps.log, timeoutMs: config.similarityTimeoutMs, maxPairs: config.similarityMaxPairs, ...(deps.now ? { now: deps.now } : {}) });
+  app.addHook("onClose", async () => similarity.close());
+
   const authenticate = createAuthenticator({ staticKeys: config.apiKeys, storage: deps.storage, ...(deps.now ? { now: deps.now } : {}) });
   await app.register(
     async (v1) => {
@@ -174,6 +179,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(courseRoutes, deps);
       await v1.register(staffRoutes, deps);
       await v1.register(analyticsRoutes, deps);
+      await v1.register(similarityRoutes(similarity), deps);
       await v1.register(ltiAdminRoutes, deps);
     },
     { prefix: "/v1" },

@@ -87,6 +87,10 @@ export const serverConfigSchema = z.object({
   ltiKeyActivationDelayMs: z.number().int().min(0).max(7 * 24 * 3_600_000).default(120_000),
   ltiPublishMaxAttempts: positiveInt.max(20).default(5),
   ltiPublishInitialBackoffMs: z.number().int().min(1).max(600_000).default(1000),
+  /** A similarity comparison (GET /v1/similarity) still running after this fails; the next request tries again. */
+  similarityTimeoutMs: z.number().int().min(1000).max(3_600_000).default(300_000),
+  /** Pairs in GET /v1/similarity's JSON answer, most similar first (its CSV and HTML list every pair). */
+  similarityMaxPairs: positiveInt.max(1000).default(100),
   grader: graderConfigSchema,
 }).refine((c) => c.role === "all" || c.databaseUrl !== undefined, {
   path: ["role"],
@@ -139,6 +143,8 @@ const ENV: readonly { env: string; path: readonly [string] | readonly ["grader",
   { env: "AUTOGRADE_LTI_KEY_ACTIVATION_DELAY_MS", path: ["ltiKeyActivationDelayMs"], kind: "int" },
   { env: "AUTOGRADE_LTI_PUBLISH_MAX_ATTEMPTS", path: ["ltiPublishMaxAttempts"], kind: "int" },
   { env: "AUTOGRADE_LTI_PUBLISH_INITIAL_BACKOFF_MS", path: ["ltiPublishInitialBackoffMs"], kind: "int" },
+  { env: "AUTOGRADE_SIMILARITY_TIMEOUT_MS", path: ["similarityTimeoutMs"], kind: "int" },
+  { env: "AUTOGRADE_SIMILARITY_MAX_PAIRS", path: ["similarityMaxPairs"], kind: "int" },
   { env: "AUTOGRADE_POOL_SIZE", path: ["grader", "poolSize"], kind: "int" },
   { env: "AUTOGRADE_SANDBOX_MEMORY_MB", path: ["grader", "sandboxMemoryMb"], kind: "int" },
   { env: "AUTOGRADE_SANDBOX_WORKER_RSS_MB", path: ["grader", "sandboxWorkerRssMb"], kind: "int" },

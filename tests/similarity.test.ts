@@ -7,15 +7,16 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXERCISE_IDS, exportNames, solutionModule, starterModule } from "../exercises/index.ts";
 import { moodleExport, renameIdentifiers, zipBuffer, type CorpusStudent } from "./grade-all-corpus.ts";
+import { openStorage } from "../server/service.ts";
 import { launchChromium } from "./helpers/browser-chromium.ts";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 let dir: string;
 let browser: Browser;
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], { cwd: repo, timeout: 120_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], { cwd: repo, timeout: 120_000, env }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });
@@ -86,5 +87,51 @@ describe("autograde similarity", () => {
     await page.locator("#pair-1").screenshot({ path: join(tmpdir(), "autograde-similarity-pair.png") });
     expect(requests).toEqual([file]);
     await page.close();
+  });
+});
+
+describe("autograde similarity --course --assignment", () => {
+  it("compares each student's latest submission in the service's database, leaving staff out", async () => {
+    const dataDir = join(dir, "service");
+    const storage = openStorage({ dataDir });
+    const solution = solutionModule();
+    const renamed = renameIdentifiers(solution, EXERCISE_IDS.flatMap((id) => exportNames(id)));
+    try {
+      await storage.createCourse({ id: "cs101", title: "CS 101", now: 1 });
+      await storage.putAssignment({ ...(await storage.getAssignment("cs101", "default"))!, id: "hw1", title: "HW 1" });
+      let n = 0;
+      const submit = (student: string, source: string, submitterRole: "student" | "instructor" = "student") =>
+        storage.createSubmission(
+          { student, submittedBy: student, source, exercises: null, callbackUrl: null, idempotencyKey: null, requestHash: `h${++n}`, now: n, course: "cs101", assignment: "hw1", submitterRole },
+          { maxQueueDepth: 100 },
+        );
+      await submit("alice", starterModule());
+      await submit("alice", solution);
+      await submit("bob", renamed);
+      await submit("carol", solutionModule(EXERCISE_IDS.slice(0, 2)));
+      await submit("prof", solution, "instructor");
+    } finally {
+      await storage.close();
+    }
+    const out = join(dir, "from-service");
+    const env: NodeJS.ProcessEnv = { ...process.env, AUTOGRADE_DATA_DIR: dataDir };
+    delete env.DATABASE_URL;
+    const run = await cli(["similarity", "--course", "cs101", "--assignment", "hw1", "--out", out], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.split("\n")[0]).toMatch(/^ {2}1\. +\d+\.\d% {2}(alice ↔ bob|bob ↔ alice) /);
+    expect(run.stderr).toContain("3 submissions compared (latest of each student in cs101/hw1)");
+    const csv = readFileSync(join(out, "similarity.csv"), "utf8");
+    expect(csv).not.toContain("prof");
+    expect(readFileSync(join(out, "similarity.html"), "utf8")).toContain("Similarity is evidence for a person to judge, not a verdict.");
+
+    for (const [args, message] of [
+      [["--course", "cs101"], "--assignment is missing"],
+      [["--course", "nope", "--assignment", "hw1"], "no course nope"],
+      [["--course", "cs101", "--assignment", "nope"], "course cs101 has no assignment nope"],
+      [[join(dir, "moodle.zip"), "--course", "cs101", "--assignment", "hw1"], "not both"],
+    ] as const) {
+      const bad = await cli(["similarity", ...args, "--out", join(dir, "bad")], env);
+      expect([bad.code, bad.stderr], args.join(" ")).toEqual([2, expect.stringContaining(message)]);
+    }
   });
 });

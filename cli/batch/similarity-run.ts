@@ -4,8 +4,9 @@ import { starterModule } from "../../exercises/index.ts";
 import { UsageError } from "../usage.ts";
 import type { BatchPlan } from "./layouts.ts";
 import { decodeSubmission } from "./run.ts";
-import { findSimilar, similarityCsv, type SimilarityFile, type SimilarityResult } from "./similarity.ts";
-import { similarityHtml } from "./similarity-html.ts";
+import { findSimilar, type SimilarityFile, type SimilarityResult } from "../../grader/similarity/similarity.ts";
+import { similarityCsv } from "../../grader/similarity/similarity-csv.ts";
+import { similarityHtml } from "../../grader/similarity/similarity-html.ts";
 
 /** The readable submissions of a plan, each under the name(s) of its student(s). */
 export function similarityFiles(plan: BatchPlan, maxSourceBytes: number): SimilarityFile[] {
@@ -36,7 +37,7 @@ export async function writeSimilarity(outDir: string, result: SimilarityResult, 
   return [csv, html];
 }
 
-export async function runSimilarity(plan: BatchPlan, maxSourceBytes: number, shared: readonly string[], outDir: string, now: Date) {
-  const result = await findSimilar(similarityFiles(plan, maxSourceBytes), { ignore: shared });
+export async function runSimilarity(files: readonly SimilarityFile[], shared: readonly string[], outDir: string, now: Date) {
+  const result = await findSimilar(files, { ignore: shared });
   return { result, written: await writeSimilarity(outDir, result, now) };
 }

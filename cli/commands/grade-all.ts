@@ -14,7 +14,7 @@ import { loadEntries } from "../batch/load.ts";
 import { isOutputLayout, OUTPUT_LAYOUTS, summary, writeGrades } from "../batch/output.ts";
 import { createProgress, progressMode } from "../batch/progress.ts";
 import { gradeBatch } from "../batch/run.ts";
-import { runSimilarity, sharedCode } from "../batch/similarity-run.ts";
+import { runSimilarity, sharedCode, similarityFiles } from "../batch/similarity-run.ts";
 import { createCliLogger, EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, parseFlags, UsageError, write, type CliCommand } from "../usage.ts";
 
 const usage = `usage: autograde grade-all <folder | export.zip> [--out DIR] [--layout ${BATCH_LAYOUTS.join("|")}]
@@ -189,7 +189,7 @@ export const command: CliCommand = {
       write(io.stderr, `interrupted: ${outcome.rows.length} of ${plan.submissions.length} recorded; run again with --resume to grade the rest`);
       return 130;
     }
-    if (values.similarity) written.push(...(await runSimilarity(plan, config.maxSourceBytes, shared, outDir, new Date())).written);
+    if (values.similarity) written.push(...(await runSimilarity(similarityFiles(plan, config.maxSourceBytes), shared, outDir, new Date())).written);
     write(io.stderr, `wrote ${written.join(", ")} and reports under ${join(outDir, "reports")}`);
     if (outcome.rows.some((r) => r.status === "error")) return EXIT_INTERNAL;
     if (values.strict && outcome.rows.some((r) => r.status === "unreadable")) return EXIT_FAILED;

@@ -1,3 +1,4 @@
+import { formatScore } from "../../grader/round-score.ts";
 import { ApiError, type ApiClient } from "./api.ts";
 import { penaltyText } from "./assignment-panel.ts";
 import { h, replaceChildren } from "./dom.ts";
@@ -161,7 +162,7 @@ export async function mountCourseAdmin({ api, root, announce, administers, launc
   }
 
   function renderBook(book: CourseGradebook): void {
-    const cell = (v: number | null | undefined) => (v === null || v === undefined ? "–" : Number.isInteger(v) ? String(v) : v.toFixed(1));
+    const cell = (v: number | null | undefined) => (v === null || v === undefined ? "–" : formatScore(v));
     replaceChildren(bookSlot, h("table", { class: "gradebook course-gradebook" }, h("caption", {}, `Gradebook of ${assignment}: scores after late penalties, raw total beside (${book.students.length} students)`),
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "student"), book.exercises.map((id) => h("th", { scope: "col", class: "number" }, h("code", {}, id))), h("th", { scope: "col", class: "number" }, "total"), h("th", { scope: "col", class: "number" }, "raw"), h("th", { scope: "col", class: "number" }, "late"))),
       h("tbody", {}, book.students.length === 0 ? h("tr", {}, h("td", { colspan: book.exercises.length + 4 }, "No submissions yet.")) : null,

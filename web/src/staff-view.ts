@@ -1,12 +1,17 @@
-import { ApiError, type ApiClient } from "./api.ts";
+import { formatScore as formatPoints } from "../../grader/round-score.ts";
+import { ApiError, type ApiClient, type Credentials } from "./api.ts";
 import { mountCourseAdmin } from "./course-admin-view.ts";
 import { renderAnalytics } from "./analytics-view.ts";
 import { h, replaceChildren } from "./dom.ts";
 import { formatScore, renderReport, scoreOf, shortId } from "./report-view.ts";
 import { GRADEBOOK_CSV_LAYOUTS, type Gradebook, type GradebookCsvLayout, type Identity, type LtiPublications, type Submission } from "./schemas.ts";
-import { waitForGrading, type LaunchScope } from "./session.ts";
+import type { LaunchScope } from "./session.ts";
 import { newestFirst } from "./student-view.ts";
+import { mountSimilarity } from "./similarity-view.ts";
+import { createStaffApi, pageCredentials, type StaffApi } from "./staff-api.ts";
+import { submissionActions } from "./staff-actions.ts";
 import { formatWhen } from "./time.ts";
+import "./staff.css";
 
 export interface StaffViewOptions {
   api: ApiClient;
@@ -14,10 +19,18 @@ export interface StaffViewOptions {
   root: HTMLElement;
   announce: (message: string) => void;
   launch?: LaunchScope | null;
+  /** What the page signed in with, for the calls api.ts does not make; absent: read as main.ts keeps them. */
+  credentials?: Credentials;
+  /** Tests and callers with their own client; default: one over `credentials`. */
+  staffApi?: StaffApi;
 }
 
-export async function mountStaffView({ api, identity, root, announce, launch = null }: StaffViewOptions): Promise<void> {
+export async function mountStaffView({ api, identity, root, announce, launch = null, credentials, staffApi: givenStaffApi }: StaffViewOptions): Promise<void> {
   const administers = identity.origin !== "lti";
+  const staffApi = givenStaffApi ?? createStaffApi({ credentials: credentials ?? pageCredentials(), fetch: (input, init) => fetch(input, init) });
+  /** What a regrade queued and, once graded, what it gave: visible beside the submissions, not only announced. */
+  const regradeStatus = h("div", { class: "regrade-status", role: "status", "data-testid": "regrade-status", hidden: true });
+  const bulkButton = h("button", { type: "button", onclick: () => void safely("Regrade", regradeStudent) }, "Regrade all");
   const coursesSlot = h("div", { class: "courses-slot" });
   const gradebookSlot = h("div", { class: "table-scroll" });
   const drillHeading = h("h2", { id: "drill-heading", tabindex: -1 });
@@ -26,7 +39,10 @@ export async function mountStaffView({ api, identity, root, announce, launch = n
   const drillDown = h("section", { class: "drill-down", "aria-labelledby": "drill-heading", hidden: true }, drillHeading, submissionsSlot, reportSlot);
   const publicationsSlot = h("div", { class: "table-scroll" });
   const analyticsSlot = h("div", { class: "analytics-slot" });
+  const similaritySlot = h("div", { class: "similarity-slot" });
   drillDown.insertBefore(publicationsSlot, reportSlot);
+  drillDown.insertBefore(h("div", { class: "toolbar drill-toolbar" }, bulkButton), submissionsSlot);
+  drillDown.insertBefore(regradeStatus, submissionsSlot);
   let selectedStudent: string | null = null;
   /** LMS display names of launched students; the gradebook itself only knows `lti-<hash>`. */
   let names = new Map<string, string>();
@@ -58,10 +74,24 @@ export async function mountStaffView({ api, identity, root, announce, launch = n
       ),
       drillDown,
       h("section", { "aria-labelledby": "analytics-heading" }, h("h2", { id: "analytics-heading" }, "Analytics"), analyticsSlot),
+      similaritySlot,
       coursesSlot,
     ),
   );
+  const { showSource, regrade, regradeStudent, showRegradeStatus } = submissionActions({
+    api,
+    staffApi,
+    reportSlot,
+    regradeStatus,
+    announce,
+    whose: (student) => displayName(student ?? selectedStudent ?? ""),
+    selected: () => selectedStudent,
+    ...(administers ? {} : { course: launch?.course ?? "default" }),
+    refresh,
+    showReport,
+  });
   await refresh();
+  await mountSimilarity({ api, staffApi, root: similaritySlot, announce, course: launch?.course });
   await mountCourseAdmin({ api, root: coursesSlot, announce, administers, launch });
 
   async function refresh(): Promise<void> {
@@ -73,7 +103,9 @@ export async function mountStaffView({ api, identity, root, announce, launch = n
     }));
     renderGradebook(book);
     // Course staff from the LMS see their course's numbers only (the route insists on a course for them).
-    renderAnalytics(analyticsSlot, await api.analytics(administers ? {} : { course: launch?.course ?? "default" }));
+    const analytics = await api.analytics(administers ? {} : { course: launch?.course ?? "default" });
+    // uPlot draws at a fixed width: the slot's, up to the charts' usual 640 px, so a phone gets charts it can see whole.
+    renderAnalytics(analyticsSlot, analytics, Math.max(240, Math.min(640, analyticsSlot.clientWidth || 640)));
     if (selectedStudent) await openStudent(selectedStudent, false);
   }
 
@@ -104,8 +136,12 @@ export async function mountStaffView({ api, identity, root, announce, launch = n
   }
 
   async function openStudent(student: string, moveFocus: boolean): Promise<void> {
-    if (student !== selectedStudent) replaceChildren(reportSlot);
+    if (student !== selectedStudent) {
+      replaceChildren(reportSlot);
+      regradeStatus.hidden = true;
+    }
     selectedStudent = student;
+    bulkButton.replaceChildren(`Regrade all of ${displayName(student)}`);
     const page = await api.listSubmissions({ student });
     drillHeading.textContent = `Submissions by ${displayName(student)}`;
     replaceChildren(
@@ -163,18 +199,8 @@ export async function mountStaffView({ api, identity, root, announce, launch = n
       reportSlot,
       heading,
       full.report ? renderReport(full.report) : h("p", {}, `Status: ${full.status}${full.error ? ` (${full.error})` : ""}`),
-      full.source !== undefined ? h("details", {}, h("summary", {}, "Source"), h("pre", { class: "source" }, h("code", {}, full.source))) : null,
     );
     heading.focus();
-  }
-
-  async function regrade(id: string): Promise<void> {
-    await api.regrade(id);
-    announce(`Submission ${shortId(id)} queued for regrading.`);
-    const done = await waitForGrading(api, id, { onStatus: () => {} });
-    await refresh();
-    await showReport(id);
-    announce(`Submission ${shortId(id)} regraded: ${done.report ? formatScore(done.report.score, done.report.maxScore) : done.status}.`);
   }
 
   /** A failed action is announced; the page stays usable. */
@@ -182,7 +208,9 @@ export async function mountStaffView({ api, identity, root, announce, launch = n
     try {
       await task();
     } catch (error) {
-      announce(`${what} failed: ${error instanceof ApiError ? error.message : String(error)}`);
+      const message = `${what} failed: ${error instanceof ApiError ? error.message : String(error)}`;
+      if (what === "Regrade") showRegradeStatus("failed", message);
+      announce(message);
     }
   }
 
@@ -199,6 +227,7 @@ export async function mountStaffView({ api, identity, root, announce, launch = n
         "td",
         { class: "actions" },
         h("button", { type: "button", onclick: () => void safely("Showing the report", () => showReport(submission.id)) }, "Report", h("span", { class: "visually-hidden" }, ` of submission ${label}`)),
+        h("button", { type: "button", onclick: () => void safely("Showing the source", () => showSource(submission.id)) }, "Source", h("span", { class: "visually-hidden" }, ` of submission ${label}`)),
         h("button", { type: "button", onclick: () => void safely("Regrade", () => regrade(submission.id)) }, "Regrade", h("span", { class: "visually-hidden" }, ` submission ${label}`)),
       ),
     );
@@ -222,6 +251,5 @@ export async function mountStaffView({ api, identity, root, announce, launch = n
 }
 
 function formatCell(value: number | null | undefined): string {
-  if (value === null || value === undefined) return "–";
-  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+  return value === null || value === undefined ? "–" : formatPoints(value);
 }

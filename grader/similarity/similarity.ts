@@ -1,5 +1,4 @@
 import { Dolos, File, type Report } from "@dodona/dolos-lib";
-import { csvField } from "./output.ts";
 
 export interface SimilarityFile {
   readonly id: string;
@@ -107,10 +106,4 @@ export async function findSimilar(files: readonly SimilarityFile[], options: Sim
     return { left: p.leftFile.path, right: p.rightFile.path, similarity: p.similarity, longest: p.longest, overlap: p.overlap, fragments };
   });
   return { files, pairs, warnings: report.warnings };
-}
-
-export function similarityCsv(result: SimilarityResult): string {
-  const header = ["rank", "left", "right", "similarity", "longest", "overlap"];
-  const rows = result.pairs.map((p, i) => [String(i + 1), p.left, p.right, p.similarity.toFixed(4), String(p.longest), String(p.overlap)]);
-  return [header, ...rows].map((r) => r.map(csvField).join(",")).join("\r\n") + "\r\n";
 }

@@ -2,7 +2,8 @@ import { Dolos, File } from "@dodona/dolos-lib";
 import { describe, expect, it } from "vitest";
 import { EXERCISE_IDS, exportNames, solutionModule, starterModule } from "../../exercises/index.ts";
 import { renameIdentifiers, syntheticClass } from "../../tests/grade-all-corpus.ts";
-import { findSimilar, similarityCsv } from "./similarity.ts";
+import { findSimilar } from "./similarity.ts";
+import { similarityCsv } from "./similarity-csv.ts";
 import { similarityHtml } from "./similarity-html.ts";
 
 const exported = EXERCISE_IDS.flatMap((id) => exportNames(id));

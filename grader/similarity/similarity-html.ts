@@ -54,6 +54,8 @@ export interface SimilarityHtmlOptions {
   /** Pairs shown side by side; the table lists them all. */
   readonly sideBySide?: number;
   readonly generatedAt: Date;
+  /** Submissions compared, when `result.files` holds only the sources of the pairs shown. */
+  readonly submissions?: number;
 }
 
 /** One self-contained page (no script, no outside resource): the ranked table, then pairs side by side. */
@@ -90,7 +92,7 @@ section { border-top: 1px solid #ccc; margin-top: 2rem; }
 <p class="notice" role="note"><strong>Similarity is evidence for a person to judge, not a verdict.</strong> Students who follow
 the same worksheet write alike; code shared by everyone (the starter${result.files.length > 0 ? " and any ignored files" : ""}) is left out,
 but short or standard solutions can still match. Read the highlighted fragments before drawing any conclusion.</p>
-<p>${result.files.length} submissions, ${result.pairs.length} pairs sharing code, ranked by Dolos' similarity (shared
+<p>${options.submissions ?? result.files.length} submissions, ${result.pairs.length} pairs sharing code, ranked by Dolos' similarity (shared
 fingerprints over both files' fingerprints). Generated ${escapeHtml(options.generatedAt.toISOString())}.</p>
 ${result.warnings.map((w) => `<p>${escapeHtml(w)}</p>`).join("\n")}
 <table><thead><tr><th>rank</th><th>left</th><th>right</th><th>similarity</th><th>longest fragment (k-grams)</th><th>shared k-grams</th></tr></thead>
