@@ -32,7 +32,7 @@ describe("summary", () => {
   it("counts by status, the mean and the distribution, then every row not graded and every refused entry", () => {
     const text = summary(rows, [{ path: "../x.ts", reason: "escapes" }]);
     expect(text).toMatch(/^2 submissions: graded 1, unreadable 1, error 0$/m);
-    expect(text).toMatch(/^mean 15\.00 \/ 20$/m);
+    expect(text).toMatch(/^mean 15 \/ 20$/m);
     expect(text).toMatch(/^ +70-79% +1 #+$/m);
     expect(text).toMatch(/^ +0-9% +0 *$/m);
     expect(text).toMatch(/^unreadable: bob \(bob\): a "symlink", refused$/m);
