@@ -1,8 +1,5 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { tsxBootScript } from "./thread-boot.ts";
 import { clipText } from "./clip.ts";
 import { createSourceCache } from "./source-cache.ts";
 import type { Diagnostic } from "./report.ts";
@@ -62,7 +59,7 @@ export function createThreadedTypeChecker(options: ThreadedTypeCheckerOptions): 
     const resourceLimits = { maxOldGenerationSizeMb: options.maxHeapMb ?? 512 };
     // From dist/ (npm run build) the compiled thread starts as is; from source it goes through tsx.
     const w = import.meta.url.endsWith(".ts")
-      ? new Worker(bootScript(new URL("./typecheck-worker.ts", import.meta.url).href), { eval: true, resourceLimits })
+      ? new Worker(tsxBootScript(new URL("./typecheck-worker.ts", import.meta.url).href), { eval: true, resourceLimits })
       : new Worker(new URL("./typecheck-worker.js", import.meta.url), { resourceLimits });
     // Never the reason a CLI run or a test process stays alive.
     w.unref();
@@ -131,17 +128,4 @@ export function createThreadedTypeChecker(options: ThreadedTypeCheckerOptions): 
       if (w) await w.terminate();
     },
   };
-}
-
-/**
- * The thread runs TypeScript source, so it registers tsx first. The eval'd script is CommonJS; it
- * reaches tsx's ESM API through the file its package exports, so it works from any working
- * directory and whether or not the caller itself runs under tsx.
- */
-function bootScript(entry: string): string {
-  const require = createRequire(import.meta.url);
-  const tsxPackage = require.resolve("tsx/package.json");
-  const exportsMap = JSON.parse(readFileSync(tsxPackage, "utf8")) as { exports: Record<string, { import: { default: string } }> };
-  const api = pathToFileURL(join(dirname(tsxPackage), exportsMap.exports["./esm/api"]!.import.default)).href;
-  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
 }

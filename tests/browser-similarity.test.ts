@@ -3,7 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXERCISE_IDS, exportNames, solutionModule } from "../exercises/index.ts";
 import { renameIdentifiers } from "./grade-all-corpus.ts";
-import { fitsViewportWidth, foreignRequests, launchChromium, watchContext, type PageWatch } from "./helpers/browser-chromium.ts";
+import { fitsViewportWidth, foreignRequests, launchChromium, signedInPage, type PageWatch } from "./helpers/browser-chromium.ts";
 import { client, KEYS, startServerProcess, tempDataDir, type ServerProcess } from "./helpers/server.ts";
 
 const TEST_TIMEOUT_MS = 150_000;
@@ -43,15 +43,7 @@ afterAll(async () => {
 });
 
 async function similarityPanel(width: number): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
-  const watch = watchContext(context);
-  watches.push(watch);
-  const page = await context.newPage();
-  watch.watch(page);
-  await page.goto(`${server.url}/`);
-  await page.getByLabel("API key").waitFor();
-  await page.keyboard.type(KEYS.staff);
-  await page.keyboard.press("Enter");
+  const page = await signedInPage(browser, { url: server.url, key: KEYS.staff, width, watches });
   await page.getByTestId("similarity-panel").waitFor();
   await page.locator("#similarity-course").selectOption("cnn");
   await page.locator('#similarity-assignment option[value="hw"]').waitFor({ state: "attached" });

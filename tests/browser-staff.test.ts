@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { solutionModule, starterModule } from "../exercises/index.ts";
-import { fitsViewportWidth, foreignRequests, launchChromium, watchContext, type PageWatch } from "./helpers/browser-chromium.ts";
+import { fitsViewportWidth, foreignRequests, launchChromium, signedInPage, type PageWatch } from "./helpers/browser-chromium.ts";
 import { client, KEYS, startServerProcess, tempDataDir, type ServerProcess } from "./helpers/server.ts";
 
 const GRADING_TIMEOUT_MS = 60_000;
@@ -40,15 +40,7 @@ afterAll(async () => {
 });
 
 async function staffPage(width: number): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
-  const watch = watchContext(context);
-  watches.push(watch);
-  const page = await context.newPage();
-  watch.watch(page);
-  await page.goto(`${server.url}/`);
-  await page.getByLabel("API key").waitFor();
-  await page.keyboard.type(KEYS.staff);
-  await page.keyboard.press("Enter");
+  const page = await signedInPage(browser, { url: server.url, key: KEYS.staff, width, watches });
   await page.getByRole("button", { name: "alice", exact: true }).click();
   await page.getByRole("heading", { name: "Submissions by alice" }).waitFor();
   return page;

@@ -1,8 +1,5 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { tsxBootScript } from "../thread-boot.ts";
 import type { SimilarityFile, SimilarityOptions, SimilarityResult } from "./similarity.ts";
 import type { SimilarityRequest, SimilarityResponse } from "./similarity-worker.ts";
 
@@ -28,7 +25,7 @@ export function findSimilarOnThread(files: readonly SimilarityFile[], options: S
   const resourceLimits = { maxOldGenerationSizeMb: thread.maxHeapMb ?? 1024 };
   // From dist/ (npm run build) the compiled thread starts as is; from source it goes through tsx.
   const worker = import.meta.url.endsWith(".ts")
-    ? new Worker(bootScript(new URL("./similarity-worker.ts", import.meta.url).href), { eval: true, resourceLimits })
+    ? new Worker(tsxBootScript(new URL("./similarity-worker.ts", import.meta.url).href), { eval: true, resourceLimits })
     : new Worker(new URL("./similarity-worker.js", import.meta.url), { resourceLimits });
   worker.unref();
   return new Promise<SimilarityResult>((resolve, reject) => {
@@ -53,16 +50,4 @@ export function findSimilarOnThread(files: readonly SimilarityFile[], options: S
     worker.on("exit", (code) => settle(() => reject(new Error(`similarity thread exited (code ${code})`))));
     worker.postMessage({ files, options } satisfies SimilarityRequest);
   });
-}
-
-/**
- * The thread runs TypeScript source, so it registers tsx first, as grader/typecheck-thread.ts does
- * (the same boot script; that one is not exported).
- */
-function bootScript(entry: string): string {
-  const require = createRequire(import.meta.url);
-  const tsxPackage = require.resolve("tsx/package.json");
-  const exportsMap = JSON.parse(readFileSync(tsxPackage, "utf8")) as { exports: Record<string, { import: { default: string } }> };
-  const api = pathToFileURL(join(dirname(tsxPackage), exportsMap.exports["./esm/api"]!.import.default)).href;
-  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
 }

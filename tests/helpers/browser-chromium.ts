@@ -49,6 +49,20 @@ export function watchContext(context: BrowserContext): PageWatch {
   };
 }
 
+/** A new context at `width`, watched into `watches`, signed in with `key` on the page at `url`. */
+export async function signedInPage(browser: Browser, { url, key, width, watches }: { url: string; key: string; width: number; watches: PageWatch[] }): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const watch = watchContext(context);
+  watches.push(watch);
+  const page = await context.newPage();
+  watch.watch(page);
+  await page.goto(`${url}/`);
+  await page.getByLabel("API key").waitFor();
+  await page.keyboard.type(key);
+  await page.keyboard.press("Enter");
+  return page;
+}
+
 /** Requests whose origin is neither the page's own nor a local scheme (data:, blob:). */
 export function foreignRequests(requests: readonly string[], pageOrigin: string): string[] {
   return requests.filter((url) => !url.startsWith("data:") && !url.startsWith("blob:") && new URL(url).origin !== pageOrigin);
