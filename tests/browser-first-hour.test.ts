@@ -8,7 +8,7 @@ import { client, KEYS, startServerProcess, tempDataDir, type ServerProcess } fro
 /** Issue 17: the student page says which submission it shows, clears what no longer applies, and fits an LMS frame and a phone. */
 const GRADING_TIMEOUT_MS = 45_000;
 const TEST_TIMEOUT_MS = 120_000;
-const SHOTS = "/tmp/shots/h2";
+const SHOTS = "/tmp/autograde-shots/first-hour";
 const WIDTHS = { desktop: 1280, lms: 970, phone: 390 } as const;
 
 let server: ServerProcess;

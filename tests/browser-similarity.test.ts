@@ -7,7 +7,7 @@ import { fitsViewportWidth, foreignRequests, launchChromium, signedInPage, type 
 import { client, KEYS, startServerProcess, tempDataDir, type ServerProcess } from "./helpers/server.ts";
 
 const TEST_TIMEOUT_MS = 150_000;
-const SHOTS = "/tmp/shots/h1";
+const SHOTS = "/tmp/autograde-shots/staff";
 const NOTICE = "Similarity is evidence for a person to judge, not a verdict.";
 
 let server: ServerProcess;

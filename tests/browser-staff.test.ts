@@ -7,7 +7,7 @@ import { client, KEYS, startServerProcess, tempDataDir, type ServerProcess } fro
 
 const GRADING_TIMEOUT_MS = 60_000;
 const TEST_TIMEOUT_MS = 150_000;
-const SHOTS = "/tmp/shots/h1";
+const SHOTS = "/tmp/autograde-shots/staff";
 const WIDTHS = [1280, 970, 390] as const;
 
 let server: ServerProcess;

@@ -163,7 +163,7 @@ export async function mountCourseAdmin({ api, root, announce, administers, launc
 
   function renderBook(book: CourseGradebook): void {
     const cell = (v: number | null | undefined) => (v === null || v === undefined ? "–" : formatScore(v));
-    replaceChildren(bookSlot, h("table", { class: "gradebook course-gradebook" }, h("caption", {}, `Gradebook of ${assignment}: scores after late penalties, raw total beside (${book.students.length} students)`),
+    replaceChildren(bookSlot, h("table", { class: "gradebook course-gradebook" }, h("caption", {}, `Gradebook of ${assignment}: scores after late penalties, raw total beside (${book.students.length} ${book.students.length === 1 ? "student" : "students"})`),
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "student"), book.exercises.map((id) => h("th", { scope: "col", class: "number" }, h("code", {}, id))), h("th", { scope: "col", class: "number" }, "total"), h("th", { scope: "col", class: "number" }, "raw"), h("th", { scope: "col", class: "number" }, "late"))),
       h("tbody", {}, book.students.length === 0 ? h("tr", {}, h("td", { colspan: book.exercises.length + 4 }, "No submissions yet.")) : null,
         book.students.map((row) => h("tr", {}, h("th", { scope: "row" }, row.student), book.exercises.map((id) => h("td", { class: "number" }, cell(row.scores[id]))),

@@ -115,7 +115,7 @@ export async function mountStaffView({ api, identity, root, announce, launch = n
       h(
         "table",
         { class: "gradebook" },
-        h("caption", {}, `Best score per student and exercise (${book.students.length} students)`),
+        h("caption", {}, `Best score per student and exercise (${book.students.length} ${book.students.length === 1 ? "student" : "students"})`),
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "student"), book.exercises.map((id) => h("th", { scope: "col", class: "number" }, h("code", {}, id))), h("th", { scope: "col", class: "number" }, "total"))),
         h(
           "tbody",
