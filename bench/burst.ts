@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
-import { loadavg, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -25,17 +25,19 @@ import { formatTable, quantile } from "./lib/stats.ts";
  * --env AUTOGRADE_X=value (repeatable) sets the service's and the grader-alone run's configuration
  * alike, e.g. --env AUTOGRADE_TYPECHECK=false. --before REF first runs the same burst against that
  * commit's service (its sources in a temporary folder, this checkout's node_modules), so before and
- * after come from one run. --workers 1,2 runs one burst per worker count, in the same run.
- * Usage: npm run bench -- burst [--n 1000] [--baseline 40] [--built] [--before REF] [--postgres URL --workers K[,K...]] [--env AUTOGRADE_X=v]
+ * after come from one run. --workers 1,2 runs one burst per worker count, in the same run; --pin
+ * puts worker i on core i with one sandbox process, so that each worker stands for a one-core
+ * machine and the scaling of adding machines can be read on one (the api process stays unpinned).
+ * Usage: npm run bench -- burst [--n 1000] [--baseline 40] [--built] [--before REF] [--postgres URL --workers K[,K...] [--pin]] [--env AUTOGRADE_X=v]
  */
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
-interface Options { n: number; baseline: number; built: boolean; postgres: string | undefined; workers: readonly number[]; env: Record<string, string>; before: string | undefined }
+interface Options { n: number; baseline: number; built: boolean; postgres: string | undefined; workers: readonly number[]; pin: boolean; env: Record<string, string>; before: string | undefined }
 
 function parseOptions(argv: readonly string[]): Options {
   const { values } = parseArgs({
     args: [...argv],
-    options: { n: { type: "string", default: "1000" }, baseline: { type: "string", default: "40" }, built: { type: "boolean", default: false }, postgres: { type: "string" }, workers: { type: "string", default: "1" }, before: { type: "string" }, env: { type: "string", multiple: true, default: [] } },
+    options: { n: { type: "string", default: "1000" }, baseline: { type: "string", default: "40" }, built: { type: "boolean", default: false }, postgres: { type: "string" }, workers: { type: "string", default: "1" }, before: { type: "string" }, pin: { type: "boolean", default: false }, env: { type: "string", multiple: true, default: [] } },
     strict: true,
   });
   const int = (name: string, v: string | undefined) => {
@@ -49,12 +51,12 @@ function parseOptions(argv: readonly string[]): Options {
     if (!/^AUTOGRADE_[A-Z0-9_]+$/.test(pair.slice(0, eq))) throw new Error(`--env takes AUTOGRADE_NAME=value, got ${JSON.stringify(pair)}`);
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  return { n: int("n", values.n), baseline: int("baseline", values.baseline), built: values.built ?? false, postgres: values.postgres, workers: (values.workers ?? "1").split(",").map((k) => int("workers", k)), env, before: values.before };
+  return { n: int("n", values.n), baseline: int("baseline", values.baseline), built: values.built ?? false, postgres: values.postgres, workers: (values.workers ?? "1").split(",").map((k) => int("workers", k)), pin: values.pin ?? false, env, before: values.before };
 }
 
-function startService(env: Record<string, string>, built: boolean, ready: string, cwd: string) {
+function startService(env: Record<string, string>, built: boolean, ready: string, cwd: string, cpu?: number) {
   const entry = built ? ["--no-node-snapshot", "dist/server/main.js"] : ["--no-node-snapshot", "--import", "tsx", "server/main.ts"];
-  return spawnService({ entry, env, ready, timeoutMs: 120_000, cwd });
+  return spawnService({ entry, env, ready, timeoutMs: 120_000, cwd, ...(cpu === undefined ? {} : { cpu }) });
 }
 
 async function waitReady(url: string): Promise<void> {
@@ -176,7 +178,7 @@ async function burstOn(target: Target, workers: number, options: Options, studen
     AUTOGRADE_HEADERS_TIMEOUT_MS: "60000",
     ...options.env,
   };
-  const start = (extra: Record<string, string>, ready: string) => startService({ ...env, ...extra }, options.built, ready, target.root);
+  const start = (extra: Record<string, string>, ready: string, cpu?: number) => startService({ ...env, ...extra }, options.built, ready, target.root, cpu);
   const children: ChildProcess[] = [];
   let scratch: { url: string; drop(): Promise<void> } | undefined;
   try {
@@ -189,11 +191,15 @@ async function burstOn(target: Target, workers: number, options: Options, studen
       url = service.url;
     } else {
       scratch = await createScratchDatabase(options.postgres);
-      mode = `postgres, 1 api + ${workers} worker${workers > 1 ? "s" : ""}`;
+      mode = `postgres, 1 api + ${workers} worker${workers > 1 ? "s" : ""}${options.pin ? ", each on a core of its own with 1 sandbox" : ""}`;
       const api = await start({ DATABASE_URL: scratch.url, AUTOGRADE_ROLE: "api" }, '"autograde listening"');
       children.push(api.child);
       url = api.url;
-      for (let i = 0; i < workers; i++) children.push((await start({ DATABASE_URL: scratch.url, AUTOGRADE_ROLE: "worker" }, '"autograde worker ready"')).child);
+      for (let i = 0; i < workers; i++) {
+        // --pin: each worker stands for a one-core machine of its own.
+        const pinned: Record<string, string> = options.pin ? { AUTOGRADE_POOL_SIZE: "1" } : {};
+        children.push((await start({ DATABASE_URL: scratch.url, AUTOGRADE_ROLE: "worker", ...pinned }, '"autograde worker ready"', options.pin ? i % availableParallelism() : undefined)).child);
+      }
     }
     await waitReady(url);
     return { mode: `${target.label}: ${mode}`, ...(await burst(url, () => children.map((c) => c.pid!), students.map((s) => s.secret), source)) };

@@ -7,10 +7,14 @@ const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
  * Starts the service (`entry` is node's arguments) in its own process group and resolves with its
  * URL once a stdout line contains `ready`. Only that line matters: the rest of stdout is dropped and
  * stderr keeps its last 4 KB for the error, so a long run never fills a pipe or the bench's memory.
- * `cwd` is another checkout's root when a bench compares against an earlier commit.
+ * `cwd` is another checkout's root when a bench compares against an earlier commit; `cpu` pins the
+ * process (and its children) to one core.
  */
-export function spawnService({ entry, env, ready, timeoutMs, cwd = repoRoot }: { entry: readonly string[]; env: Record<string, string>; ready: string; timeoutMs: number; cwd?: string }): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, entry, { cwd, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "", ...env } });
+export function spawnService({ entry, env, ready, timeoutMs, cwd = repoRoot, cpu }: { entry: readonly string[]; env: Record<string, string>; ready: string; timeoutMs: number; cwd?: string; cpu?: number }): Promise<{ child: ChildProcess; url: string }> {
+  // taskset execs node in its place (same pid, so the process group kill still reaches it); the
+  // affinity is inherited by the sandbox workers node forks.
+  const [command, args] = cpu === undefined ? [process.execPath, entry] : ["taskset", ["-c", String(cpu), process.execPath, ...entry]];
+  const child = spawn(command, args, { cwd, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "", ...env } });
   let stderr = "";
   child.stderr!.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
   return new Promise((resolve, reject) => {
