@@ -120,6 +120,23 @@ describe("createApiClient", () => {
     expect(file).toEqual({ filename: "gradebook-2026.csv", csv: "Username,zero_pad\nalice,10\n" });
   });
 
+  it("similarityFile asks for the report in its format and keeps the server's file name; a 202 (still computing) is an error saying so", async () => {
+    let status = 200;
+    const { fetch, requests } = fakeFetch(() => new Response("<!doctype html>", { status, headers: { "content-type": "text/html; charset=utf-8", "content-disposition": 'attachment; filename="similarity-cnn-hw.html"' } }));
+    const api = createApiClient({ credentials: { kind: "cookie" }, fetch });
+    expect(await api.similarityFile("cnn", "hw", "html")).toEqual({ filename: "similarity-cnn-hw.html", text: "<!doctype html>", type: "text/html; charset=utf-8" });
+    expect(requests[0]?.url).toBe("/v1/similarity?course=cnn&assignment=hw&format=html");
+    expect(requests[0]?.headers.accept).toBe("text/html");
+    status = 202;
+    await expect(api.similarityFile("cnn", "hw", "html")).rejects.toMatchObject({ status: 202, code: "computing" });
+  });
+
+  it("bulkRegrade posts its filter to /v1/regrade and returns how many were queued", async () => {
+    const { fetch, requests } = fakeFetch(() => json(202, { queued: 3 }));
+    await expect(createApiClient({ credentials: { kind: "cookie" }, fetch }).bulkRegrade({ student: "alice", course: "cnn" })).resolves.toEqual({ queued: 3 });
+    expect(requests[0]).toMatchObject({ url: "/v1/regrade", method: "POST", body: JSON.stringify({ student: "alice", course: "cnn" }) });
+  });
+
   it("gradebook accepts exercises as ids or as objects with an id", async () => {
     const { fetch } = fakeFetch(() => json(200, { exercises: [{ id: "zero_pad", title: "Zero padding", maxScore: 10 }, "distribute_value"], maxTotal: 15, students: [{ student: "alice", scores: { zero_pad: 10, distribute_value: null }, total: 10 }] }));
     const book = await createApiClient({ credentials: { kind: "cookie" }, fetch }).gradebook();

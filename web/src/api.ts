@@ -31,6 +31,7 @@ import {
   type LtiUsers,
   type Submission,
   type SubmissionPage, analytics, type Analytics, type GradingProgress,
+  bulkRegradeAccepted, similarityAnswer, type SimilarityAnswer,
 } from "./schemas.ts";
 
 /**
@@ -74,8 +75,20 @@ export interface ApiClient {
   analytics(query: { course?: string }): Promise<Analytics>;
   gradebookCsv(layout: GradebookCsvLayout): Promise<{ filename: string; csv: string }>;
   regrade(id: string): Promise<{ id: string }>;
+  /** POST /v1/regrade: how many submissions were queued. */
+  bulkRegrade(filter: { course?: string; student?: string; exercise?: string }): Promise<{ queued: number }>;
+  similarity(course: string, assignment: string): Promise<SimilarityAnswer>;
+  /** The CSV or the self-contained HTML report of a ready comparison. */
+  similarityFile(course: string, assignment: string, format: "csv" | "html"): Promise<DownloadedFile>;
   ltiUsers(): Promise<LtiUsers>;
   ltiPublications(student: string): Promise<LtiPublications>;
+}
+
+/** A download the service names in its Content-Disposition. */
+export interface DownloadedFile {
+  readonly filename: string;
+  readonly text: string;
+  readonly type: string;
 }
 
 export interface ApiClientOptions {
@@ -108,6 +121,15 @@ export function createApiClient({ credentials, fetch, baseUrl = "" }: ApiClientO
     return parsed.data;
   }
 
+  async function file(path: string, accept: string, fallbackName: string): Promise<DownloadedFile & { status: number }> {
+    const response = await send("GET", path, undefined, accept);
+    const named = /filename="?([^";]+)"?/.exec(response.headers.get("content-disposition") ?? "")?.[1];
+    return { status: response.status, filename: named ?? fallbackName, text: await response.text(), type: response.headers.get("content-type") ?? accept };
+  }
+
+  const similarityPath = (course: string, assignment: string, format?: string) =>
+    `/v1/similarity?${new URLSearchParams({ course, assignment, ...(format ? { format } : {}) })}`;
+
   return {
     me: () => json(identity, "GET", "/v1/me"),
     exerciseCatalogue: () => json(exerciseCatalogue, "GET", "/v1/exercises?detail=true"),
@@ -126,12 +148,17 @@ export function createApiClient({ credentials, fetch, baseUrl = "" }: ApiClientO
     gradebook: () => json(gradebook, "GET", "/v1/gradebook"),
     analytics: ({ course }) => json(analytics, "GET", `/v1/analytics${course === undefined ? "" : `?course=${encodeURIComponent(course)}`}`),
     gradebookCsv: async (layout) => {
-      const response = await send("GET", `/v1/gradebook?format=csv&layout=${encodeURIComponent(layout)}`, undefined, "text/csv");
-      const disposition = response.headers.get("content-disposition") ?? "";
-      const named = /filename="?([^";]+)"?/.exec(disposition)?.[1];
-      return { filename: named ?? "gradebook.csv", csv: await response.text() };
+      const { filename, text } = await file(`/v1/gradebook?format=csv&layout=${encodeURIComponent(layout)}`, "text/csv", "gradebook.csv");
+      return { filename, csv: text };
     },
     regrade: (id) => json(submissionAccepted, "POST", `/v1/submissions/${encodeURIComponent(id)}/regrade`, {}),
+    bulkRegrade: (filter) => json(bulkRegradeAccepted, "POST", "/v1/regrade", filter),
+    similarity: (course, assignment) => json(similarityAnswer, "GET", similarityPath(course, assignment)),
+    similarityFile: async (course, assignment, format) => {
+      const { status, ...downloaded } = await file(similarityPath(course, assignment, format), format === "csv" ? "text/csv" : "text/html", `similarity.${format}`);
+      if (status === 202) throw new ApiError(202, "computing", "the comparison is still being computed; try again in a moment");
+      return downloaded;
+    },
     courses: async () => (await json(courseList, "GET", "/v1/courses")).courses,
     createCourse: async (body) => void (await send("POST", "/v1/courses", body)),
     assignments: async (course) => (await json(assignmentList, "GET", `${coursePath(course)}/assignments`)).assignments,

@@ -34,3 +34,14 @@ export function replaceChildren(parent: Element, ...children: (Child | Child[])[
   parent.replaceChildren();
   append(parent, children);
 }
+
+/** Hands `text` to the browser as a downloaded file. */
+export function saveFile(filename: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = h("a", { href: url, download: filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoking at once can cancel the download in some browsers.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -85,7 +85,7 @@ async function start(credentials: Credentials, fromForm: boolean): Promise<void>
   signOutButton.hidden = credentials.kind !== "bearer";
   replaceChildren(app, h("p", { class: "loading" }, "Loading…"));
   if (identity.role === "staff") {
-    await mountStaffView({ api, identity, root: app, announce, launch, credentials });
+    await mountStaffView({ api, identity, root: app, announce, launch });
   } else {
     await mountStudentView({ api, identity, root: app, announce, launch });
   }

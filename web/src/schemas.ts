@@ -256,3 +256,41 @@ export const analytics = z.object({
   ),
 });
 export type Analytics = z.infer<typeof analytics>;
+
+/** 0-based rows and columns, end column exclusive, as Dolos gives them. */
+const codeSpan = z.object({ startRow: z.number(), startCol: z.number(), endRow: z.number(), endCol: z.number() });
+export type CodeSpan = z.infer<typeof codeSpan>;
+
+const similarityPair = z.object({
+  left: z.string(),
+  right: z.string(),
+  leftSubmission: z.string(),
+  rightSubmission: z.string(),
+  similarity: z.number(),
+  longest: z.number(),
+  overlap: z.number(),
+  fragments: z.array(z.object({ left: codeSpan, right: codeSpan, kgrams: z.number(), leftExcerpt: z.string(), rightExcerpt: z.string() })),
+});
+export type SimilarityPair = z.infer<typeof similarityPair>;
+
+/** GET /v1/similarity: still computing, or the ranking. */
+export const similarityAnswer = z.union([
+  z.object({ status: z.literal("computing"), course: z.string(), assignment: z.string(), notice: z.string(), submissions: z.number(), startedAt: z.string() }),
+  z.object({
+    status: z.literal("ready"),
+    course: z.string(),
+    assignment: z.string(),
+    notice: z.string(),
+    computedAt: z.string(),
+    submissions: z.number(),
+    stale: z.boolean(),
+    recomputing: z.boolean(),
+    totalPairs: z.number(),
+    pairs: z.array(similarityPair),
+    warnings: z.array(z.string()),
+  }),
+]);
+export type SimilarityAnswer = z.infer<typeof similarityAnswer>;
+
+/** POST /v1/regrade: how many submissions were queued. */
+export const bulkRegradeAccepted = z.object({ queued: z.number() });

@@ -1,12 +1,11 @@
 import { ApiError, type ApiClient } from "./api.ts";
-import { h, replaceChildren } from "./dom.ts";
-import type { SimilarityAnswer, SimilarityPair, StaffApi } from "./staff-api.ts";
-import { codeView } from "./staff-code.ts";
+import { h, replaceChildren, saveFile } from "./dom.ts";
+import type { SimilarityAnswer, SimilarityPair } from "./schemas.ts";
+import { codeView, fragmentClass } from "./staff-code.ts";
 import { formatWhen } from "./time.ts";
 
 export interface SimilarityViewOptions {
-  api: Pick<ApiClient, "courses" | "assignments" | "getSubmission">;
-  staffApi: StaffApi;
+  api: Pick<ApiClient, "courses" | "assignments" | "getSubmission" | "similarity" | "similarityFile">;
   root: HTMLElement;
   announce: (message: string) => void;
   /** The launch's course, chosen first. */
@@ -25,7 +24,7 @@ const sharing = (n: number) => (n === 1 ? "1 pair shares code" : `${n} pairs sha
  * fragments marked. The notice stays above everything: a high percentage is a reason to read the
  * code, not a finding.
  */
-export async function mountSimilarity({ api, staffApi, root, announce, course: preferred, pollMs = 2000 }: SimilarityViewOptions): Promise<void> {
+export async function mountSimilarity({ api, root, announce, course: preferred, pollMs = 2000 }: SimilarityViewOptions): Promise<void> {
   const courses = (await api.courses()).filter((c) => c.role === "instructor" || c.role === "ta");
   const courseSelect = h("select", { id: "similarity-course", name: "similarity-course", "aria-label": "Course to compare" }, courses.map((c) => h("option", { value: c.id, selected: c.id === preferred }, `${c.title} (${c.id})`)));
   const assignmentSelect = h("select", { id: "similarity-assignment", name: "similarity-assignment", "aria-label": "Assignment to compare" });
@@ -93,7 +92,7 @@ export async function mountSimilarity({ api, staffApi, root, announce, course: p
       downloads.hidden = true;
       state.textContent = `Asking for ${course} / ${assignment}…`;
     }
-    const answer = await staffApi.similarity(course, assignment);
+    const answer = await api.similarity(course, assignment);
     if (mine !== generation) return;
     if (answer.status === "computing") {
       state.textContent = `Computing… comparing the latest submissions of ${answer.submissions} students; this page asks again every few seconds.`;
@@ -151,7 +150,7 @@ export async function mountSimilarity({ api, staffApi, root, announce, course: p
       pair.fragments.length === 0
         ? h("p", { class: "hint" }, "Fragments are marked for the top pairs only; this pair's shared code is not highlighted.")
         : h("ol", { class: "similarity-fragments" }, pair.fragments.map((f, i) => h("li", {},
-            h("button", { type: "button", class: "link", onclick: () => jump(f) }, h("mark", { class: `f${i % 6}` }, `fragment ${i + 1}`)),
+            h("button", { type: "button", class: "link", onclick: () => jump(f) }, h("mark", { class: fragmentClass(i) }, `fragment ${i + 1}`)),
             `: ${f.kgrams} k-grams, lines ${f.left.startRow + 1}–${f.left.endRow + 1} ↔ ${f.right.startRow + 1}–${f.right.endRow + 1}`))),
       h("div", { class: "similarity-sides" }, side(pair.left, left, views[0]), side(pair.right, right, views[1])),
     );
@@ -163,13 +162,8 @@ export async function mountSimilarity({ api, staffApi, root, announce, course: p
 
   async function download(format: "csv" | "html"): Promise<void> {
     await act(async () => {
-      const file = await staffApi.similarityFile(courseSelect.value, assignmentSelect.value, format);
-      const url = URL.createObjectURL(new Blob([file.text], { type: file.type }));
-      const link = h("a", { href: url, download: file.filename, hidden: true });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      const file = await api.similarityFile(courseSelect.value, assignmentSelect.value, format);
+      saveFile(file.filename, file.text, file.type);
       announce(`Downloaded ${file.filename}.`);
     });
   }

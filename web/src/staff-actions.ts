@@ -2,14 +2,12 @@ import type { ApiClient } from "./api.ts";
 import { h, replaceChildren } from "./dom.ts";
 import { formatScore, scoreOf, shortId } from "./report-view.ts";
 import { waitForGrading } from "./session.ts";
-import type { StaffApi } from "./staff-api.ts";
 import { codeView } from "./staff-code.ts";
 import { newestFirst } from "./student-view.ts";
 import { formatWhen } from "./time.ts";
 
 export interface SubmissionActionsOptions {
-  api: Pick<ApiClient, "getSubmission" | "regrade" | "listSubmissions">;
-  staffApi: Pick<StaffApi, "bulkRegrade">;
+  api: Pick<ApiClient, "getSubmission" | "regrade" | "bulkRegrade" | "listSubmissions">;
   /** Where a source is shown (the report's place). */
   reportSlot: HTMLElement;
   /** The visible confirmation of a regrade. */
@@ -26,7 +24,7 @@ export interface SubmissionActionsOptions {
 }
 
 /** A submission row's source view and the regrades, each confirmed where staff are looking, not only announced. */
-export function submissionActions({ api, staffApi, reportSlot, regradeStatus, announce, whose, selected, course, refresh, showReport }: SubmissionActionsOptions) {
+export function submissionActions({ api, reportSlot, regradeStatus, announce, whose, selected, course, refresh, showReport }: SubmissionActionsOptions) {
   /** Whose and which submission, then the source as the student sent it, read-only. */
   async function showSource(id: string): Promise<void> {
     const full = await api.getSubmission(id);
@@ -70,7 +68,7 @@ export function submissionActions({ api, staffApi, reportSlot, regradeStatus, an
     const student = selected();
     if (student === null) return;
     const who = whose(student);
-    const { queued } = await staffApi.bulkRegrade({ student, ...(course === undefined ? {} : { course }) });
+    const { queued } = await api.bulkRegrade({ student, ...(course === undefined ? {} : { course }) });
     const plural = (n: number) => `${n} submission${n === 1 ? "" : "s"}`;
     showRegradeStatus("pending", h("strong", {}, "Regrade queued: "), `${plural(queued)} of ${who}.${queued > 0 ? " Waiting for the grader…" : " Nothing was finished grading, so nothing was queued."}`);
     announce(`${plural(queued)} of ${who} queued for regrading.`);

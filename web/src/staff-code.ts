@@ -1,8 +1,11 @@
 import { h } from "./dom.ts";
-import type { CodeSpan } from "./staff-api.ts";
+import type { CodeSpan } from "./schemas.ts";
 
 /** Highlight colours cycle through this many classes (staff.css: mark.f0 … mark.f5). */
 const COLOURS = 6;
+
+/** The mark class of fragment `index`, the same in the code and in the fragment list. */
+export const fragmentClass = (index: number) => `f${index % COLOURS}`;
 
 /** For each character of each line, the first span (0-based) covering it, or -1. */
 function coverage(lines: readonly string[], spans: readonly CodeSpan[]): Int16Array[] {
@@ -35,7 +38,7 @@ export function codeView(source: string, options: { label: string; spans?: reado
       let end = c + 1;
       while (end < line.length && marks[end] === f) end++;
       const text = line.slice(c, end);
-      parts.push(f < 0 ? text : h("mark", { class: `f${f % COLOURS}`, title: `shared fragment ${f + 1}` }, text));
+      parts.push(f < 0 ? text : h("mark", { class: fragmentClass(f), title: `shared fragment ${f + 1}` }, text));
       c = end;
     }
     return h("span", { class: "code-line" }, h("span", { class: "ln", "aria-hidden": "true" }, String(row + 1).padStart(width)), h("span", { class: "lc" }, ...parts), "\n");

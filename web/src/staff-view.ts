@@ -1,14 +1,13 @@
 import { formatScore as formatPoints } from "../../grader/round-score.ts";
-import { ApiError, type ApiClient, type Credentials } from "./api.ts";
+import { ApiError, type ApiClient } from "./api.ts";
 import { mountCourseAdmin } from "./course-admin-view.ts";
 import { renderAnalytics } from "./analytics-view.ts";
-import { h, replaceChildren } from "./dom.ts";
+import { h, replaceChildren, saveFile } from "./dom.ts";
 import { formatScore, renderReport, scoreOf, shortId } from "./report-view.ts";
 import { GRADEBOOK_CSV_LAYOUTS, type Gradebook, type GradebookCsvLayout, type Identity, type LtiPublications, type Submission } from "./schemas.ts";
 import type { LaunchScope } from "./session.ts";
 import { newestFirst } from "./student-view.ts";
 import { mountSimilarity } from "./similarity-view.ts";
-import { createStaffApi, pageCredentials, type StaffApi } from "./staff-api.ts";
 import { submissionActions } from "./staff-actions.ts";
 import { formatWhen } from "./time.ts";
 import "./staff.css";
@@ -19,15 +18,10 @@ export interface StaffViewOptions {
   root: HTMLElement;
   announce: (message: string) => void;
   launch?: LaunchScope | null;
-  /** What the page signed in with, for the calls api.ts does not make; absent: read as main.ts keeps them. */
-  credentials?: Credentials;
-  /** Tests and callers with their own client; default: one over `credentials`. */
-  staffApi?: StaffApi;
 }
 
-export async function mountStaffView({ api, identity, root, announce, launch = null, credentials, staffApi: givenStaffApi }: StaffViewOptions): Promise<void> {
+export async function mountStaffView({ api, identity, root, announce, launch = null }: StaffViewOptions): Promise<void> {
   const administers = identity.origin !== "lti";
-  const staffApi = givenStaffApi ?? createStaffApi({ credentials: credentials ?? pageCredentials(), fetch: (input, init) => fetch(input, init) });
   /** What a regrade queued and, once graded, what it gave: visible beside the submissions, not only announced. */
   const regradeStatus = h("div", { class: "regrade-status", role: "status", "data-testid": "regrade-status", hidden: true });
   const bulkButton = h("button", { type: "button", onclick: () => void safely("Regrade", regradeStudent) }, "Regrade all");
@@ -80,7 +74,6 @@ export async function mountStaffView({ api, identity, root, announce, launch = n
   );
   const { showSource, regrade, regradeStudent, showRegradeStatus } = submissionActions({
     api,
-    staffApi,
     reportSlot,
     regradeStatus,
     announce,
@@ -91,7 +84,7 @@ export async function mountStaffView({ api, identity, root, announce, launch = n
     showReport,
   });
   await refresh();
-  await mountSimilarity({ api, staffApi, root: similaritySlot, announce, course: launch?.course });
+  await mountSimilarity({ api, root: similaritySlot, announce, course: launch?.course });
   await mountCourseAdmin({ api, root: coursesSlot, announce, administers, launch });
 
   async function refresh(): Promise<void> {
@@ -239,13 +232,7 @@ export async function mountStaffView({ api, identity, root, announce, launch = n
 
   async function downloadCsv(): Promise<void> {
     const { filename, csv } = await api.gradebookCsv(selectedLayout());
-    const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
-    const link = h("a", { href: url, download: filename, hidden: true });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    // Revoking at once can cancel the download in some browsers.
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveFile(filename, csv, "text/csv;charset=utf-8");
     announce(`Downloaded ${filename}.`);
   }
 }
