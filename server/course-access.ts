@@ -22,6 +22,13 @@ export async function courseRole(storage: Pick<CourseStorage, "memberRole">, pri
   return stored !== null && RANK[stored] > RANK[implicit] ? stored : implicit;
 }
 
+/** 403 naming the field unless the caller is instructor or TA of `course` (a bulk action across a course's submissions). */
+export async function requireCourseStaff(storage: Pick<CourseStorage, "memberRole">, principal: Principal, course: string): Promise<void> {
+  if (!isCourseStaff(await courseRole(storage, principal, course))) {
+    throw new ApiError(403, "forbidden", `course: you are not staff of course ${course}`, { field: "course" });
+  }
+}
+
 export interface CourseAccess {
   readonly course: CourseRecord;
   readonly role: CourseRole;

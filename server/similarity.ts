@@ -94,6 +94,17 @@ export function latestOfStudents(submissions: Awaited<ReturnType<CourseStorage["
   return [...latest.values()].sort((a, b) => (a.student < b.student ? -1 : a.student > b.student ? 1 : 0));
 }
 
+/** The sources of those submissions, each under its student's name; a submission without a source is left out. */
+export async function latestSources(storage: Pick<SubmissionStorage, "getSource">, latest: readonly Latest[], signal?: AbortSignal): Promise<SimilarityFile[]> {
+  const files: SimilarityFile[] = [];
+  for (const l of latest) {
+    if (signal?.aborted) throw new Error("similarity was cancelled");
+    const source = await storage.getSource(l.submissionId);
+    if (source !== null) files.push({ id: l.student, source });
+  }
+  return files;
+}
+
 const keyOf = (latest: readonly Latest[]) => createHash("sha256").update(latest.map((l) => l.submissionId).sort().join("\n")).digest("hex");
 
 /**
@@ -113,15 +124,7 @@ export function createSimilarityService(deps: SimilarityServiceDeps): Similarity
   /** Comparisons run one after another, across assignments too (see grader/similarity/similarity-thread.ts). */
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function readFiles(latest: readonly Latest[]): Promise<SimilarityFile[]> {
-    const files: SimilarityFile[] = [];
-    for (const l of latest) {
-      if (closing.signal.aborted) throw new Error("similarity was cancelled");
-      const source = await storage.getSource(l.submissionId);
-      if (source !== null) files.push({ id: l.student, source });
-    }
-    return files;
-  }
+  const readFiles = (latest: readonly Latest[]) => latestSources(storage, latest, closing.signal);
 
   function snapshotOf(key: string, latest: readonly Latest[], files: readonly SimilarityFile[], result: SimilarityResult): SimilaritySnapshot {
     const sources = new Map(files.map((f) => [f.id, f.source]));

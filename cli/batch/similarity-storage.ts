@@ -1,7 +1,7 @@
 import pg from "pg";
 import type { SimilarityFile } from "../../grader/similarity/similarity.ts";
 import { openStorage } from "../../server/service.ts";
-import { latestOfStudents } from "../../server/similarity.ts";
+import { latestOfStudents, latestSources } from "../../server/similarity.ts";
 import { openPostgresStorage } from "../../server/storage/postgres.ts";
 import type { Storage } from "../../server/storage/types.ts";
 import { configFrom } from "../admin-storage.ts";
@@ -39,12 +39,7 @@ export async function assignmentFiles(env: NodeJS.ProcessEnv, dataDirFlag: strin
   try {
     if (!(await storage.getCourse(course))) throw new UsageError(`similarity: no course ${course}`);
     if (!(await storage.getAssignment(course, assignment))) throw new UsageError(`similarity: course ${course} has no assignment ${assignment}`);
-    const files: SimilarityFile[] = [];
-    for (const { student, submissionId } of latestOfStudents(await storage.listAssignmentSubmissions(course, assignment))) {
-      const source = await storage.getSource(submissionId);
-      if (source !== null) files.push({ id: student, source });
-    }
-    return files;
+    return await latestSources(storage, latestOfStudents(await storage.listAssignmentSubmissions(course, assignment)));
   } finally {
     await storage.close();
   }

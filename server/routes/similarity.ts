@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { similarityHtml } from "../../grader/similarity/similarity-html.ts";
 import { similarityCsv } from "../../grader/similarity/similarity-csv.ts";
 import type { AppDeps } from "../app-deps.ts";
-import { assignmentOf, courseRole, isCourseStaff } from "../course-access.ts";
+import { assignmentOf, requireCourseStaff } from "../course-access.ts";
 import { ApiError } from "../errors.ts";
 import { errorBody } from "../schemas.ts";
 import type { SimilarityService } from "../similarity.ts";
@@ -46,9 +46,7 @@ export const similarityRoutes = (similarity: SimilarityService): FastifyPluginAs
     async (request, reply) => {
       const { course, assignment, format } = request.query;
       if (!(await storage.getCourse(course))) throw new ApiError(404, "not_found", `no course ${course}`, { field: "course" });
-      if (!isCourseStaff(await courseRole(storage, request.principal, course))) {
-        throw new ApiError(403, "forbidden", `course: you are not staff of course ${course}`, { field: "course" });
-      }
+      await requireCourseStaff(storage, request.principal, course);
       await assignmentOf(storage, course, assignment);
       const answer = await similarity.get(course, assignment);
       if (answer.kind === "failed") throw new ApiError(500, "similarity_failed", `comparing the submissions failed: ${answer.message}; ask again to retry`);

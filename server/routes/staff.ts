@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppDeps } from "../app-deps.ts";
 import { isAdmin, requireAdmin, requireStaff } from "../auth.ts";
-import { courseRole, isCourseStaff } from "../course-access.ts";
+import { courseRole, isCourseStaff, requireCourseStaff } from "../course-access.ts";
 import { ApiError } from "../errors.ts";
 import { buildGradebook, gradebookCsv } from "../gradebook.ts";
 import { DEFAULT_COURSE } from "../storage/course-types.ts";
@@ -57,9 +57,7 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       // No body is every finished submission, as POST /v1/submissions/:id/regrade takes none.
       const filter = request.body ?? {};
       const course = filter.course ?? (isAdmin(request.principal) ? undefined : DEFAULT_COURSE);
-      if (course !== undefined && !isCourseStaff(await courseRole(storage, request.principal, course))) {
-        throw new ApiError(403, "forbidden", `course: you are not staff of course ${course}`, { field: "course" });
-      }
+      if (course !== undefined) await requireCourseStaff(storage, request.principal, course);
       const queued = await storage.enqueueBulkRegrade({ ...filter, ...(course === undefined ? {} : { course }) }, Date.now());
       request.log.info({ ...filter, queued }, "bulk regrade requested");
       deps.queue.notify();
