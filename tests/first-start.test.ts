@@ -1,48 +1,22 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { tempDataDir } from "./helpers/server.ts";
+import { startServerProcess, tempDataDir } from "./helpers/server.ts";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const HINT = "no API keys yet";
 
-/** Runs the real server until it listens, then stops it: everything it wrote, and the URL it served. */
+/** Runs the real server until it listens, then stops it: what it wrote to stderr, and its first-start log lines. */
 async function startAndStop(dataDir: string, apiKeys: string, whileUp: (url: string) => Promise<void> = async () => {}) {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    cwd: repoRoot,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      AUTOGRADE_DATA_DIR: dataDir,
-      AUTOGRADE_API_KEYS: apiKeys,
-      AUTOGRADE_POOL_SIZE: "1",
-      AUTOGRADE_TYPECHECK: "false",
-      AUTOGRADE_LOG_LEVEL: "info",
-    },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = stdout.split("\n").find((l) => l.includes('"autograde listening"'));
-      if (line) resolve((JSON.parse(line) as { url: string }).url);
-    });
-    void exited.then((code) => reject(new Error(`server exited with ${code}; stderr:\n${stderr}`)));
-  });
+  const server = await startServerProcess(dataDir, { AUTOGRADE_API_KEYS: apiKeys });
   try {
-    await whileUp(url);
+    await whileUp(server.url);
   } finally {
-    child.kill("SIGTERM");
-    await exited;
+    await server.stop();
+    server.cleanup();
   }
-  const logs = stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string; command?: string });
-  return { stderr, hints: logs.filter((l) => l.msg.includes(HINT)) };
+  const logs = server.logs.filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string; command?: string });
+  return { stderr: server.stderr(), hints: logs.filter((l) => l.msg.includes(HINT)) };
 }
 
 /** The CLI as `npm run -s autograde --` runs it: exit code and output. */

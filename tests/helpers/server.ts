@@ -58,6 +58,8 @@ export interface ServerProcess {
   readonly child: ChildProcess;
   /** Every stdout line (pino JSON), for log assertions. */
   readonly logs: string[];
+  /** What it wrote to stderr so far (the messages meant for a person). */
+  stderr(): string;
   /** SIGTERM and wait for the exit code. */
   stop(): Promise<number | null>;
   /** SIGKILL the server process alone, as a crash would. */
@@ -140,6 +142,7 @@ export async function startServerProcess(
     url,
     child,
     logs,
+    stderr: () => stderr,
     async stop() {
       child.kill("SIGTERM");
       return exited;
